@@ -1,0 +1,137 @@
+package mfa
+
+import (
+	"context"
+	"time"
+)
+
+// Directory is what the domain needs from Microsoft Entra ID. internal/graph
+// implements it over Microsoft Graph. Errors the directory answers are
+// *DirectoryError; a user that does not exist is an *Error with ENotFound.
+type Directory interface {
+	// FindUser resolves a UPN, a mail address or an object id.
+	FindUser(ctx context.Context, key string) (User, error)
+	// ListMethods lists the user's registered authentication methods.
+	ListMethods(ctx context.Context, userID string) ([]Method, error)
+	// DeleteMethod deletes one method through its typed collection. A
+	// method that is already gone answers a *DirectoryError with status 404.
+	DeleteMethod(ctx context.Context, userID string, m Method) error
+	// RevokeSessions invalidates the user's refresh tokens and session cookies.
+	RevokeSessions(ctx context.Context, userID string) error
+	// CreateTAP issues a Temporary Access Pass.
+	CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error)
+	// Privileges reports the user's directory roles (active, group-granted,
+	// PIM-eligible) and role-assignable group memberships and ownerships.
+	Privileges(ctx context.Context, userID string) (Privileges, error)
+	// IsMemberOf reports whether the user is a transitive member of the group.
+	IsMemberOf(ctx context.Context, userID, groupID string) (bool, error)
+	// Manager returns the user's manager; ENotFound when there is none.
+	Manager(ctx context.Context, userID string) (User, error)
+}
+
+// Mailer sends mail from a mailbox (Graph sendMail).
+type Mailer interface {
+	SendMail(ctx context.Context, from string, to []string, subject, text string) error
+}
+
+// Store persists requests, their execution journal, the audit chain and
+// small bits of state. internal/store implements it; every implementation
+// passes the shared suite in internal/store/storetest.
+type Store interface {
+	// CreateRequest inserts a new request.
+	CreateRequest(ctx context.Context, r *Request) error
+	// GetRequest returns a request or an *Error with ENotFound.
+	GetRequest(ctx context.Context, id string) (*Request, error)
+	// UpdateRequest writes r only if the stored request's state is one of
+	// from, atomically; otherwise it returns an *Error with EConflict and
+	// leaves the stored request as it was.
+	UpdateRequest(ctx context.Context, r *Request, from ...State) error
+	// ListRequests returns requests matching f, newest first.
+	ListRequests(ctx context.Context, f RequestFilter) ([]*Request, error)
+	// CountRequests counts requests matching f.
+	CountRequests(ctx context.Context, f RequestFilter) (int, error)
+
+	// RecordStep adds a step to a request's execution journal. Recording the
+	// same (request, key) twice is not an error and keeps the first.
+	RecordStep(ctx context.Context, requestID string, s Step) error
+	// Steps returns a request's journal in the order recorded.
+	Steps(ctx context.Context, requestID string) ([]Step, error)
+
+	// AppendAudit appends an event to the hash chain and returns the record.
+	AppendAudit(ctx context.Context, e AuditEvent) (AuditRecord, error)
+	// AuditRecords returns up to limit records with Seq > after, in order.
+	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+
+	// Put, Get and List keep small values by namespace and key (circuit
+	// breaker, conversation references, card references). Get returns an
+	// *Error with ENotFound for a missing key.
+	Put(ctx context.Context, ns, key string, value []byte) error
+	Get(ctx context.Context, ns, key string) ([]byte, error)
+	List(ctx context.Context, ns string) (map[string][]byte, error)
+	Delete(ctx context.Context, ns, key string) error
+	// Once records key and reports whether this is its first sighting within
+	// ttl; used to process a redelivered activity once.
+	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+
+	// Ping checks the store is reachable (readiness).
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// RequestFilter selects requests. Zero fields do not filter.
+type RequestFilter struct {
+	States      []State
+	TargetID    string
+	RequesterID string
+	// Since selects requests created at or after it.
+	Since time.Time
+	// ExecutedSince selects requests whose execution started at or after it
+	// (Result != nil or state executing) — used by the circuit breaker.
+	ExecutedSince time.Time
+	Limit         int
+}
+
+// Step is one entry of a request's execution journal: written as each
+// effect completes, so a resumed execution never repeats it.
+type Step struct {
+	Key    string    `json:"key"`  // "remove:phone/3179…", "revoke", "tap"
+	Kind   string    `json:"kind"` // "removed", "revoked", "tap"
+	Method *Method   `json:"method,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Notifier tells people about requests. The Teams bot implements it; tests
+// use a recorder. Errors are logged and audited by the service, never fatal.
+type Notifier interface {
+	// AskTarget asks the target user "Was this you?" and reports whether the
+	// user could be reached.
+	AskTarget(ctx context.Context, r *Request) (reached bool, err error)
+	// RequestChanged is called after every transition so cards stay in sync.
+	RequestChanged(ctx context.Context, r *Request)
+	// TellTarget tells the target user, after execution, what was reset.
+	TellTarget(ctx context.Context, r *Request) error
+}
+
+// Alerter raises security alerts (a webhook).
+type Alerter interface {
+	Alert(ctx context.Context, a Alert) error
+}
+
+// Alert is a security alert.
+type Alert struct {
+	Kind      string    `json:"kind"`
+	Summary   string    `json:"summary"`
+	RequestID string    `json:"requestId,omitempty"`
+	Target    string    `json:"target,omitempty"`
+	Actor     string    `json:"actor,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Clock tells the time; tests inject a fake.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }

@@ -1,0 +1,159 @@
+package mfa
+
+import "time"
+
+// State is a request's place in its lifecycle.
+type State string
+
+// Request states. pending → approved → executing → completed | partial |
+// failed; pending → rejected | cancelled | expired | blocked.
+const (
+	StatePending   State = "pending"
+	StateApproved  State = "approved"
+	StateExecuting State = "executing"
+	StateCompleted State = "completed"
+	StatePartial   State = "partial"
+	StateFailed    State = "failed"
+	StateRejected  State = "rejected"
+	StateCancelled State = "cancelled"
+	StateExpired   State = "expired"
+	// StateBlocked is a request the target user said they did not ask for.
+	StateBlocked State = "blocked"
+)
+
+// Final reports whether no transition leaves the state.
+func (s State) Final() bool {
+	switch s {
+	case StatePending, StateApproved, StateExecuting:
+		return false
+	}
+	return true
+}
+
+// Verification is how the approver says the caller's identity was checked.
+type Verification string
+
+// The accepted ways of verifying a caller.
+const (
+	VerifiedVideoID  Verification = "video_id"
+	VerifiedCallback Verification = "callback"
+	VerifiedManager  Verification = "manager"
+	VerifiedInPerson Verification = "in_person"
+	// VerifiedOperator marks a reset run by an operator at the CLI.
+	VerifiedOperator Verification = "operator"
+)
+
+// Verifications lists the choices an approver has, in display order.
+var Verifications = []Verification{VerifiedVideoID, VerifiedCallback, VerifiedManager, VerifiedInPerson}
+
+// Describe is the human text of a verification.
+func (v Verification) Describe() string {
+	switch v {
+	case VerifiedVideoID:
+		return "Video call with photo ID"
+	case VerifiedCallback:
+		return "Call-back to the number on record"
+	case VerifiedManager:
+		return "Manager confirmed"
+	case VerifiedInPerson:
+		return "In person"
+	case VerifiedOperator:
+		return "Operator at the CLI"
+	}
+	return string(v)
+}
+
+// ParseVerification validates an approver's choice.
+func ParseVerification(s string) (Verification, error) {
+	for _, v := range Verifications {
+		if string(v) == s {
+			return v, nil
+		}
+	}
+	return "", Errorf(EInvalid, "say how the caller's identity was verified before approving")
+}
+
+// Confirmation is the target user's answer to "Was this you?".
+type Confirmation string
+
+// Confirmation states.
+const (
+	ConfirmNotAsked    Confirmation = ""            // policy off, or the user is not reachable
+	ConfirmAsked       Confirmation = "asked"       // waiting for the user
+	ConfirmYes         Confirmation = "yes"         // the user confirmed
+	ConfirmNo          Confirmation = "no"          // the user denied: the request is blocked
+	ConfirmUnreachable Confirmation = "unreachable" // the user could not be asked
+)
+
+// Request is one MFA reset request. It is persisted; every change of State
+// is a conditional update in the Store.
+type Request struct {
+	ID        string  `json:"id"`
+	State     State   `json:"state"`
+	Target    User    `json:"target"`
+	Requester Actor   `json:"requester"`
+	Reason    string  `json:"reason"`
+	Profile   Profile `json:"profile"`
+	IssueTAP  bool    `json:"issueTap"`
+	// Methods are the methods registered when the request was made.
+	Methods []Method `json:"methods"`
+
+	Approver     *Actor       `json:"approver,omitempty"`
+	Verification Verification `json:"verification,omitempty"`
+	// ManagerApproval is set when the target's manager approved.
+	Manager         *Actor       `json:"manager,omitempty"`
+	ManagerApproved bool         `json:"managerApproved,omitempty"`
+	Confirmation    Confirmation `json:"confirmation,omitempty"`
+	DecidedBy       *Actor       `json:"decidedBy,omitempty"` // who rejected or cancelled
+	DecisionNote    string       `json:"decisionNote,omitempty"`
+	// Override is the reason an approver gave to pass the per-target limit.
+	Override string `json:"override,omitempty"`
+
+	Result *Result `json:"result,omitempty"`
+
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Planned returns the methods the request will remove, from the snapshot.
+func (r *Request) Planned() []Method { return r.Profile.Select(r.Methods) }
+
+// Result is what an execution did.
+type Result struct {
+	Removed         []Method        `json:"removed,omitempty"`
+	Failed          []MethodFailure `json:"failed,omitempty"`
+	Remaining       []Method        `json:"remaining,omitempty"`
+	SessionsRevoked bool            `json:"sessionsRevoked"`
+	RevokeError     string          `json:"revokeError,omitempty"`
+	TAPIssued       bool            `json:"tapIssued"`
+	TAPExpires      time.Time       `json:"tapExpires,omitzero"`
+	TAPError        string          `json:"tapError,omitempty"`
+	Error           string          `json:"error,omitempty"`
+	AuditRef        string          `json:"auditRef,omitempty"`
+	FinishedAt      time.Time       `json:"finishedAt,omitzero"`
+}
+
+// MethodFailure is a method Graph refused to delete, with why.
+type MethodFailure struct {
+	Method    Method `json:"method"`
+	Status    int    `json:"status,omitempty"`
+	Code      string `json:"code,omitempty"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId,omitempty"`
+}
+
+// TAP is a Temporary Access Pass as created. Its Value is shown once, to the
+// requester, and never stored, logged or audited.
+type TAP struct {
+	Value     string        `json:"-"`
+	Lifetime  time.Duration `json:"lifetime"`
+	OneTime   bool          `json:"oneTime"`
+	ExpiresAt time.Time     `json:"expiresAt"`
+}
+
+// TAPRequest asks the directory for a TAP.
+type TAPRequest struct {
+	Lifetime time.Duration
+	OneTime  bool
+}
