@@ -110,6 +110,9 @@ type Notifier interface {
 	RequestChanged(ctx context.Context, r *Request)
 	// TellTarget tells the target user, after execution, what was reset.
 	TellTarget(ctx context.Context, r *Request) error
+	// DeliverTAP shows a Temporary Access Pass to the requester alone (a
+	// personal chat, or the operator's terminal). It must not log the value.
+	DeliverTAP(ctx context.Context, r *Request, tap TAP) error
 }
 
 // Alerter raises security alerts (a webhook).

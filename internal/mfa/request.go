@@ -106,8 +106,10 @@ type Request struct {
 	Confirmation    Confirmation `json:"confirmation,omitempty"`
 	DecidedBy       *Actor       `json:"decidedBy,omitempty"` // who rejected or cancelled
 	DecisionNote    string       `json:"decisionNote,omitempty"`
-	// Override is the reason an approver gave to pass the per-target limit.
-	Override string `json:"override,omitempty"`
+	// NeedsOverride is set when the target was reset within the per-target
+	// window: an approver must give Override, a reason, to approve.
+	NeedsOverride bool   `json:"needsOverride,omitempty"`
+	Override      string `json:"override,omitempty"`
 
 	Result *Result `json:"result,omitempty"`
 

@@ -1,0 +1,74 @@
+package mfa
+
+import (
+	"context"
+	"regexp"
+	"strings"
+)
+
+// upnPattern accepts what Entra allows in a UPN or mail: a local part, "@",
+// a domain with a dot. Guest UPNs (#EXT#) pass here and are refused later
+// by the user type, with a clearer message.
+var upnPattern = regexp.MustCompile(`^[A-Za-z0-9._%+'#\-]{1,113}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z0-9\-]{2,63}$`)
+
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ValidateTarget checks a target key before anything is asked of Graph.
+func ValidateTarget(key string) (string, error) {
+	key = strings.TrimSpace(key)
+	key = strings.Trim(key, "<>")
+	if strings.HasPrefix(strings.ToLower(key), "mailto:") {
+		key = key[len("mailto:"):]
+	}
+	switch {
+	case key == "":
+		return "", Errorf(EInvalid, "say whose MFA to reset: a user principal name like alice@contoso.com")
+	case guidPattern.MatchString(key):
+		return strings.ToLower(key), nil
+	case !upnPattern.MatchString(key):
+		return "", Errorf(EInvalid, "%q is not a user principal name or mail address (expected something like alice@contoso.com)", key)
+	}
+	return key, nil
+}
+
+// member checks group membership, failing closed: an error is a refusal.
+func (s *Service) member(ctx context.Context, userID, groupID, what string) error {
+	if groupID == "" {
+		return Errorf(EForbidden, "no %s group is configured, so nobody may do this", what)
+	}
+	ok, err := s.dir.IsMemberOf(ctx, userID, groupID)
+	if err != nil {
+		return Wrap(EForbidden, err, "could not check membership of the %s group, so the action is refused (%s)", what, Message(err))
+	}
+	if !ok {
+		return Errorf(EForbidden, "you are not in the %s group", what)
+	}
+	return nil
+}
+
+// protection reports why a target may not be reset, or "" when it may. Any
+// lookup that fails is itself a reason: the check fails closed.
+func (s *Service) protection(ctx context.Context, u User) (string, Privileges) {
+	if s.policy.ProtectedGroupID != "" {
+		in, err := s.dir.IsMemberOf(ctx, u.ID, s.policy.ProtectedGroupID)
+		if err != nil {
+			return "could not check the protected group (" + Message(err) + "), so the reset is refused", Privileges{}
+		}
+		if in {
+			return "the user is in the protected (break-glass/VIP) group", Privileges{}
+		}
+	}
+	p, err := s.dir.Privileges(ctx, u.ID)
+	if err != nil {
+		return "could not check the user's directory roles (" + Message(err) + "), so the reset is refused", p
+	}
+	switch {
+	case len(p.ActiveRoles) > 0:
+		return "the user holds the directory role " + strings.Join(p.ActiveRoles, ", "), p
+	case len(p.EligibleRoles) > 0:
+		return "the user is eligible (PIM) for the directory role " + strings.Join(p.EligibleRoles, ", "), p
+	case len(p.RoleAssignableGroups) > 0:
+		return "the user is a member or owner of the role-assignable group " + strings.Join(p.RoleAssignableGroups, ", "), p
+	}
+	return "", p
+}

@@ -1,0 +1,157 @@
+package mfa
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// RequestInput is what a requester asks for.
+type RequestInput struct {
+	Target string
+	Reason string
+	// Profile overrides the deployment's profile when set.
+	Profile Profile
+	// TAP overrides the deployment's TAP default when set.
+	TAP *bool
+}
+
+// maxReason bounds the reason kept in the store and audit.
+const maxReason = 500
+
+// Request creates a pending reset request after every check. Refusals are
+// audited and returned as *Error with EForbidden, EInvalid, ENotFound or
+// ERateLimited.
+func (s *Service) Request(ctx context.Context, actor Actor, in RequestInput) (*Request, error) {
+	key, err := ValidateTarget(in.Target)
+	if err != nil {
+		s.auditTarget(ctx, AuditRefused, strings.TrimSpace(in.Target), actor, map[string]string{"reason": Message(err)})
+		return nil, err
+	}
+	refuse := func(err error) (*Request, error) {
+		s.auditTarget(ctx, AuditRefused, key, actor, map[string]string{"reason": Message(err)})
+		return nil, err
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if len(reason) > maxReason {
+		return refuse(Errorf(EInvalid, "the reason is %d characters long; keep it under %d", len(reason), maxReason))
+	}
+	profile := s.policy.Profile
+	if in.Profile != "" {
+		if profile, err = ParseProfile(string(in.Profile)); err != nil {
+			return refuse(err)
+		}
+	}
+	tap := s.policy.TAPDefault
+	if in.TAP != nil {
+		tap = *in.TAP
+	}
+	if err := s.member(ctx, actor.ID, s.policy.HelpdeskGroupID, "helpdesk"); err != nil {
+		return refuse(err)
+	}
+	if tap {
+		if !s.policy.TAPEnabled {
+			return refuse(Errorf(EForbidden, "Temporary Access Passes are turned off in this deployment"))
+		}
+		if s.policy.TAPGroupID != "" {
+			if err := s.member(ctx, actor.ID, s.policy.TAPGroupID, "TAP issuer"); err != nil {
+				return refuse(Wrap(EForbidden, err, "you may not issue Temporary Access Passes: %s", Message(err)))
+			}
+		}
+	}
+	if err := s.checkRequesterLimit(ctx, actor); err != nil {
+		return refuse(err)
+	}
+	if err := s.checkBreaker(ctx); err != nil {
+		return refuse(err)
+	}
+	u, err := s.dir.FindUser(ctx, key)
+	if err != nil {
+		return refuse(err)
+	}
+	if why, _ := s.targetRefusal(ctx, actor, u); why != "" {
+		s.auditTarget(ctx, AuditRefused, u.UPN, actor, map[string]string{"reason": why})
+		if !strings.HasPrefix(why, "you cannot") && !strings.Contains(why, "guest") {
+			s.raise(ctx, Alert{Kind: "protected_target", Summary: fmt.Sprintf("%s asked to reset the MFA of %s, which is refused: %s", actor, u.UPN, why), Target: u.UPN, Actor: actor.String()})
+		}
+		return nil, Errorf(EForbidden, "%s cannot be reset: %s.", u.UPN, why)
+	}
+	open, err := s.store.ListRequests(ctx, RequestFilter{TargetID: u.ID, States: []State{StatePending, StateApproved, StateExecuting}, Limit: 1})
+	if err != nil {
+		return nil, Wrap(EUnavailable, err, "the request store is unavailable")
+	}
+	for _, o := range open {
+		if o, _ := s.expireIfDue(ctx, o); o != nil && !o.State.Final() {
+			return refuse(Errorf(EConflict, "%s already has an open request, %s (%s); cancel it or wait for it", u.UPN, o.ID, o.State))
+		}
+	}
+	ms, err := s.dir.ListMethods(ctx, u.ID)
+	if err != nil {
+		return refuse(err)
+	}
+	planned := profile.Select(ms)
+	if len(planned) == 0 && !tap {
+		return refuse(Errorf(EInvalid, "%s has no %s registered, so there is nothing to reset", u.UPN, profile.Explain()))
+	}
+	now := s.clock.Now().UTC()
+	r := &Request{
+		ID: s.newID(), State: StatePending, Target: u, Requester: actor, Reason: reason,
+		Profile: profile, IssueTAP: tap, Methods: ms,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.policy.RequestTTL),
+	}
+	recent, err := s.store.CountRequests(ctx, RequestFilter{TargetID: u.ID, ExecutedSince: now.Add(-s.policy.TargetWindow)})
+	if err != nil {
+		return nil, Wrap(EUnavailable, err, "the request store is unavailable")
+	}
+	r.NeedsOverride = recent >= s.policy.PerTargetLimit
+	if _, err := s.audit(ctx, AuditRequested, r, actor.ID, map[string]string{
+		"requester": actor.String(), "reason": reason, "profile": string(profile), "tap": strconv.FormatBool(tap),
+		"planned": describeMethods(planned), "needsOverride": strconv.FormatBool(r.NeedsOverride),
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateRequest(ctx, r); err != nil {
+		return nil, Wrap(EUnavailable, err, "the request could not be saved")
+	}
+	if r.NeedsOverride {
+		s.raise(ctx, Alert{Kind: "target_rate_limit", RequestID: r.ID, Target: u.UPN, Actor: actor.String(),
+			Summary: fmt.Sprintf("%s's MFA was already reset in the last %s; %s asks again (an approver must override with a reason)", u.UPN, s.policy.TargetWindow, actor)})
+	}
+	s.askTarget(ctx, r)
+	s.changed(ctx, r)
+	return r, nil
+}
+
+// askTarget asks the target user to confirm, per policy.
+func (s *Service) askTarget(ctx context.Context, r *Request) {
+	if s.policy.Confirm == ConfirmOff {
+		return
+	}
+	reached, err := s.notify.AskTarget(ctx, r)
+	next := *r
+	next.Confirmation = ConfirmUnreachable
+	if reached {
+		next.Confirmation = ConfirmAsked
+	}
+	detail := map[string]string{"reached": strconv.FormatBool(reached)}
+	if err != nil {
+		detail["error"] = err.Error()
+		s.log.Warn("could not ask the target user", "request", r.ID, "err", err)
+	}
+	next.UpdatedAt = s.clock.Now().UTC()
+	if err := s.store.UpdateRequest(ctx, &next, StatePending); err != nil {
+		s.log.Error("could not record confirmation state", "request", r.ID, "err", err)
+		return
+	}
+	*r = next
+	_, _ = s.audit(ctx, AuditConfirmAsked, r, "system", detail)
+}
+
+func describeMethods(ms []Method) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = m.Describe()
+	}
+	return strings.Join(parts, "; ")
+}

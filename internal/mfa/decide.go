@@ -1,0 +1,253 @@
+package mfa
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// transition applies change to a copy of r and stores it if r is still in
+// one of from. On a conflict it returns the stored request's current state
+// in the error.
+func (s *Service) transition(ctx context.Context, r *Request, change func(*Request), from ...State) (*Request, error) {
+	next := *r
+	change(&next)
+	next.UpdatedAt = s.clock.Now().UTC()
+	if err := s.store.UpdateRequest(ctx, &next, from...); err != nil {
+		if Code(err) == EConflict {
+			if cur, gerr := s.store.GetRequest(ctx, r.ID); gerr == nil {
+				return cur, Errorf(EConflict, "request %s is already %s", r.ID, cur.State)
+			}
+		}
+		return nil, err
+	}
+	return &next, nil
+}
+
+// expireIfDue moves a pending request past its expiry to expired.
+func (s *Service) expireIfDue(ctx context.Context, r *Request) (*Request, error) {
+	if r.State != StatePending || s.clock.Now().Before(r.ExpiresAt) {
+		return r, nil
+	}
+	next, err := s.transition(ctx, r, func(n *Request) { n.State = StateExpired }, StatePending)
+	if err != nil {
+		if Code(err) == EConflict && next != nil {
+			return next, nil
+		}
+		return r, err
+	}
+	_, _ = s.audit(ctx, AuditExpired, next, "system", map[string]string{"expiredAt": r.ExpiresAt.Format("2006-01-02T15:04:05Z")})
+	s.changed(ctx, next)
+	return next, nil
+}
+
+// ExpireDue expires every pending request whose time is up and returns how
+// many it expired.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	rs, err := s.store.ListRequests(ctx, RequestFilter{States: []State{StatePending}})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		next, err := s.expireIfDue(ctx, r)
+		if err != nil {
+			return n, err
+		}
+		if next.State == StateExpired && r.State == StatePending {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// pending loads a request that must be pending for the action.
+func (s *Service) pending(ctx context.Context, id, action string) (*Request, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.State != StatePending {
+		return r, Errorf(EConflict, "request %s is %s and can no longer be %s", r.ID, r.State, action)
+	}
+	return r, nil
+}
+
+// ApproveInput is the approver's decision.
+type ApproveInput struct {
+	Verification Verification
+	// Override is required when the request NeedsOverride.
+	Override string
+}
+
+// Approve records an approval. It checks the four-eyes rule, the approver
+// group (or the manager policy), the caller verification, the user's
+// confirmation and the rate limits. The request is approved when every
+// required approval is in; execution is a separate call (Execute), so the
+// bot can answer Teams at once and run the reset in the background.
+func (s *Service) Approve(ctx context.Context, actor Actor, id string, in ApproveInput) (*Request, error) {
+	r, err := s.pending(ctx, id, "approved")
+	if err != nil {
+		return r, err
+	}
+	refuse := func(err error) (*Request, error) {
+		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "approve", "by": actor.String(), "reason": Message(err)})
+		return r, err
+	}
+	if actor.ID == r.Requester.ID {
+		s.raise(ctx, Alert{Kind: "self_approval", RequestID: r.ID, Target: r.Target.UPN, Actor: actor.String(), Summary: fmt.Sprintf("%s tried to approve their own request %s", actor, r.ID)})
+		return refuse(Errorf(EForbidden, "you asked for this reset, so someone else must approve it"))
+	}
+	if actor.ID == r.Target.ID {
+		return refuse(Errorf(EForbidden, "you cannot approve a reset of your own MFA"))
+	}
+	isManager := false
+	if s.policy.Manager != ManagerOff {
+		if m, err := s.dir.Manager(ctx, r.Target.ID); err == nil && m.ID == actor.ID {
+			isManager = true
+		} else if err != nil && Code(err) != ENotFound {
+			s.log.Warn("manager lookup failed", "request", r.ID, "err", err)
+		}
+	}
+	isApprover := s.member(ctx, actor.ID, s.policy.ApproverGroupID, "approver") == nil
+	if !isApprover && !isManager {
+		return refuse(s.member(ctx, actor.ID, s.policy.ApproverGroupID, "approver"))
+	}
+	v := in.Verification
+	if v, err = ParseVerification(string(v)); err != nil && !(isManager && !isApprover) {
+		return refuse(err)
+	}
+	switch r.Confirmation {
+	case ConfirmNo:
+		return refuse(Errorf(EForbidden, "%s said they did not ask for this reset", r.Target.DisplayName))
+	case ConfirmAsked, ConfirmUnreachable, ConfirmNotAsked:
+		if s.policy.Confirm == ConfirmRequired {
+			return refuse(Errorf(EForbidden, "%s must first confirm in Teams that they asked for this reset", r.Target.DisplayName))
+		}
+	}
+	override := strings.TrimSpace(in.Override)
+	if r.NeedsOverride && override == "" && isApprover {
+		return refuse(Errorf(EForbidden, "%s's MFA was already reset in the last %s: give an override reason to approve again", r.Target.UPN, s.policy.TargetWindow))
+	}
+	if err := s.checkBreaker(ctx); err != nil {
+		return refuse(err)
+	}
+	needManager := s.policy.Manager == ManagerMust
+	change := func(n *Request) {
+		if isManager {
+			n.Manager, n.ManagerApproved = &actor, true
+		}
+		if isApprover && (!isManager || n.Approver == nil) {
+			n.Approver, n.Verification = &actor, v
+			if override != "" {
+				n.Override = override
+			}
+		}
+		done := n.Approver != nil && (!needManager || n.ManagerApproved)
+		if s.policy.Manager == ManagerMay && n.ManagerApproved && n.Approver == nil {
+			done = true
+		}
+		if done {
+			n.State = StateApproved
+		}
+	}
+	next, err := s.transition(ctx, r, change, StatePending)
+	if err != nil {
+		return next, err
+	}
+	detail := map[string]string{"by": actor.String(), "verification": string(next.Verification)}
+	if override != "" {
+		detail["override"] = override
+	}
+	typ := AuditApproved
+	if isManager && !isApprover {
+		typ = AuditManagerApproved
+	}
+	if _, err := s.audit(ctx, typ, next, actor.ID, detail); err != nil {
+		return next, err
+	}
+	s.changed(ctx, next)
+	return next, nil
+}
+
+// Reject records an approver's refusal.
+func (s *Service) Reject(ctx context.Context, actor Actor, id, note string) (*Request, error) {
+	r, err := s.pending(ctx, id, "rejected")
+	if err != nil {
+		return r, err
+	}
+	if err := s.member(ctx, actor.ID, s.policy.ApproverGroupID, "approver"); err != nil {
+		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "reject", "reason": Message(err)})
+		return r, err
+	}
+	next, err := s.transition(ctx, r, func(n *Request) {
+		n.State, n.DecidedBy, n.DecisionNote = StateRejected, &actor, strings.TrimSpace(note)
+	}, StatePending)
+	if err != nil {
+		return next, err
+	}
+	_, err = s.audit(ctx, AuditRejected, next, actor.ID, map[string]string{"by": actor.String(), "note": next.DecisionNote})
+	s.changed(ctx, next)
+	return next, err
+}
+
+// Cancel withdraws a pending request; only its requester may.
+func (s *Service) Cancel(ctx context.Context, actor Actor, id string) (*Request, error) {
+	r, err := s.pending(ctx, id, "cancelled")
+	if err != nil {
+		return r, err
+	}
+	if actor.ID != r.Requester.ID {
+		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "cancel", "reason": "not the requester"})
+		return r, Errorf(EForbidden, "only %s, who asked for it, can cancel request %s (approvers can reject it)", r.Requester, r.ID)
+	}
+	next, err := s.transition(ctx, r, func(n *Request) { n.State, n.DecidedBy = StateCancelled, &actor }, StatePending)
+	if err != nil {
+		return next, err
+	}
+	_, err = s.audit(ctx, AuditCancelled, next, actor.ID, map[string]string{"by": actor.String()})
+	s.changed(ctx, next)
+	return next, err
+}
+
+// Confirm records the target user's answer to "Was this you?". Only the
+// target of that very request may answer; "No" blocks the request and
+// alerts security.
+func (s *Service) Confirm(ctx context.Context, actor Actor, id string, yes bool) (*Request, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if actor.ID != r.Target.ID {
+		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "confirm", "by": actor.String(), "reason": "not the target user"})
+		s.raise(ctx, Alert{Kind: "forged_confirmation", RequestID: r.ID, Target: r.Target.UPN, Actor: actor.String(),
+			Summary: fmt.Sprintf("%s answered the confirmation meant for %s on request %s", actor, r.Target.UPN, r.ID)})
+		return r, Errorf(EForbidden, "only %s can answer this question", r.Target.DisplayName)
+	}
+	if r.State != StatePending && !(r.State == StateApproved && !yes) {
+		return r, Errorf(EConflict, "request %s is already %s", r.ID, r.State)
+	}
+	if r.Confirmation == ConfirmYes || r.Confirmation == ConfirmNo {
+		return r, Errorf(EConflict, "you already answered for request %s", r.ID)
+	}
+	if yes {
+		next, err := s.transition(ctx, r, func(n *Request) { n.Confirmation = ConfirmYes }, StatePending)
+		if err != nil {
+			return next, err
+		}
+		_, err = s.audit(ctx, AuditConfirmed, next, actor.ID, nil)
+		s.changed(ctx, next)
+		return next, err
+	}
+	next, err := s.transition(ctx, r, func(n *Request) {
+		n.Confirmation, n.State = ConfirmNo, StateBlocked
+	}, StatePending, StateApproved)
+	if err != nil {
+		return next, err
+	}
+	_, _ = s.audit(ctx, AuditDenied, next, actor.ID, map[string]string{"requester": r.Requester.String()})
+	s.raise(ctx, Alert{Kind: "user_denied", RequestID: r.ID, Target: r.Target.UPN, Actor: r.Requester.String(),
+		Summary: fmt.Sprintf("%s says they did NOT ask for the MFA reset that %s requested (%s). The request is blocked; treat it as a possible social-engineering attempt.", r.Target.UPN, r.Requester, r.ID)})
+	s.changed(ctx, next)
+	return next, nil
+}

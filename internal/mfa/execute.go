@@ -1,0 +1,335 @@
+package mfa
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Execute runs an approved request: approved → executing → completed |
+// partial | failed. The conditional transition makes it run once, however
+// many callers race. A TAP, when issued, goes to the requester through the
+// Notifier and nowhere else.
+func (s *Service) Execute(ctx context.Context, id string) (*Request, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.State != StateApproved {
+		return r, Errorf(EConflict, "request %s is %s, not approved", r.ID, r.State)
+	}
+	next, err := s.transition(ctx, r, func(n *Request) { n.State = StateExecuting }, StateApproved)
+	if err != nil {
+		return next, err
+	}
+	if _, err := s.audit(ctx, AuditExecuting, next, "system", map[string]string{"approver": next.Approver.String()}); err != nil {
+		return next, err
+	}
+	s.changed(ctx, next)
+	return s.run(ctx, next)
+}
+
+// Resume finishes every request left executing by a crash. Each resumed plan
+// skips what the journal records and treats 404 as done.
+func (s *Service) Resume(ctx context.Context) (int, error) {
+	rs, err := s.store.ListRequests(ctx, RequestFilter{States: []State{StateExecuting}})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		if _, busy := s.running.Load(r.ID); busy {
+			continue
+		}
+		_, _ = s.audit(ctx, AuditResumed, r, "system", nil)
+		if _, err := s.run(ctx, r); err != nil {
+			s.log.Error("resume failed", "request", r.ID, "err", err)
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
+
+// run executes the plan of an executing request and records the result.
+func (s *Service) run(ctx context.Context, r *Request) (*Request, error) {
+	if _, busy := s.running.LoadOrStore(r.ID, struct{}{}); busy {
+		return r, Errorf(EConflict, "request %s is already running", r.ID)
+	}
+	defer s.running.Delete(r.ID)
+	// The plan must finish even if the caller's context ends (a Teams turn,
+	// a CLI interrupt): stopping halfway would leave a half-reset user.
+	ctx = context.WithoutCancel(ctx)
+	ex := &execution{s: s, r: r, res: &Result{}, errs: map[string]error{}}
+	ex.plan(ctx)
+	return s.finish(ctx, r, ex.res)
+}
+
+// execution is one run of a request's plan.
+type execution struct {
+	s    *Service
+	r    *Request
+	mu   sync.Mutex
+	res  *Result
+	done map[string]Step
+	errs map[string]error // last 400 answer per method key
+}
+
+func (ex *execution) plan(ctx context.Context) {
+	s, r := ex.s, ex.r
+	steps, err := s.store.Steps(ctx, r.ID)
+	if err != nil {
+		ex.res.Error = "the execution journal could not be read: " + Message(err)
+		return
+	}
+	ex.done = map[string]Step{}
+	for _, st := range steps {
+		ex.done[st.Key] = st
+		if st.Kind == "removed" && st.Method != nil {
+			ex.res.Removed = append(ex.res.Removed, *st.Method)
+		}
+	}
+	// Round trip 1: what is registered now.
+	current, err := s.dir.ListMethods(ctx, r.Target.ID)
+	if err != nil {
+		ex.res.Error = "could not list the user's methods: " + Message(err)
+		return
+	}
+	todo := r.Profile.Select(current)
+	// Graph refuses mobile while alternateMobile exists: hold mobile back to
+	// the second wave when an alternateMobile is being deleted.
+	var first, held []Method
+	hasAlt := false
+	for _, m := range todo {
+		if m.Kind == KindPhone && m.PhoneType == PhoneAlternateMobile {
+			hasAlt = true
+		}
+	}
+	for _, m := range todo {
+		if hasAlt && m.Kind == KindPhone && m.PhoneType == PhoneMobile {
+			held = append(held, m)
+			continue
+		}
+		first = append(first, m)
+	}
+	// Round trip 2: independent deletes, concurrently.
+	refused := ex.deleteAll(ctx, first)
+	// Round trip 3: the held mobile phone and the default method, which
+	// Graph refuses while others remain. Revocation runs beside it.
+	var revoke sync.WaitGroup
+	revoke.Add(1)
+	go func() { defer revoke.Done(); ex.revoke(ctx) }()
+	second := append(held, refused...)
+	if len(held) > 0 && len(refused) > 0 {
+		// Both kinds of wait: mobile first, then the default.
+		if again := ex.deleteAll(ctx, held); len(again) > 0 {
+			refused = append(again, refused...)
+		}
+		second = refused
+	}
+	for _, m := range ex.deleteAll(ctx, second) {
+		ex.fail(ctx, m, ex.lastErr(m))
+	}
+	// Round trip 4: the TAP, then verification (a pass this run issued is
+	// not counted as remaining).
+	var tapDone sync.WaitGroup
+	if r.IssueTAP {
+		tapDone.Add(1)
+		go func() { defer tapDone.Done(); ex.issueTAP(ctx) }()
+	}
+	tapDone.Wait()
+	revoke.Wait()
+	ex.verify(ctx)
+}
+
+// deleteAll deletes ms concurrently and returns the methods Graph refused
+// with 400 (the default-method rule) for a later wave. Other failures are
+// recorded as failures at once.
+func (ex *execution) deleteAll(ctx context.Context, ms []Method) []Method {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var refused []Method
+	for _, m := range ms {
+		if _, ok := ex.done["remove:"+m.Key()]; ok {
+			continue
+		}
+		wg.Add(1)
+		go func(m Method) {
+			defer wg.Done()
+			err := ex.s.dir.DeleteMethod(ctx, ex.r.Target.ID, m)
+			switch {
+			case err == nil || IsDirectoryStatus(err, 404):
+				ex.removed(ctx, m, err != nil)
+			case IsDirectoryStatus(err, 400):
+				mu.Lock()
+				refused = append(refused, m)
+				mu.Unlock()
+				ex.setErr(m, err)
+			default:
+				ex.fail(ctx, m, err)
+			}
+		}(m)
+	}
+	wg.Wait()
+	return refused
+}
+
+// setErr remembers why Graph refused a method, for when it is refused again.
+func (ex *execution) setErr(m Method, err error) {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	ex.errs[m.Key()] = err
+}
+
+func (ex *execution) lastErr(m Method) error {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	return ex.errs[m.Key()]
+}
+
+func (ex *execution) removed(ctx context.Context, m Method, wasGone bool) {
+	st := Step{Key: "remove:" + m.Key(), Kind: "removed", Method: &m, At: ex.s.clock.Now().UTC()}
+	if err := ex.s.store.RecordStep(ctx, ex.r.ID, st); err != nil {
+		ex.s.log.Error("journal write failed", "request", ex.r.ID, "err", err)
+	}
+	d := map[string]string{"method": m.Describe(), "kind": string(m.Kind), "id": m.ID}
+	if wasGone {
+		d["note"] = "already gone (404)"
+	}
+	_, _ = ex.s.audit(ctx, AuditMethodRemoved, ex.r, "system", d)
+	ex.mu.Lock()
+	ex.res.Removed = append(ex.res.Removed, m)
+	ex.mu.Unlock()
+}
+
+func (ex *execution) fail(ctx context.Context, m Method, err error) {
+	f := MethodFailure{Method: m, Message: Message(err)}
+	var d *DirectoryError
+	if errors.As(err, &d) {
+		f.Status, f.Code, f.RequestID = d.Status, d.Code, d.RequestID
+		if d.Status == 400 {
+			f.Message = strings.TrimSpace(d.Message + " This is most likely the user's default sign-in method, which Graph keeps while other methods remain: reset with profile \"all\", or have the user change their default method, then reset again.")
+		}
+	}
+	_, _ = ex.s.audit(ctx, AuditMethodFailed, ex.r, "system", map[string]string{
+		"method": m.Describe(), "status": strconv.Itoa(f.Status), "code": f.Code, "message": f.Message, "graphRequestId": f.RequestID})
+	ex.mu.Lock()
+	ex.res.Failed = append(ex.res.Failed, f)
+	ex.mu.Unlock()
+}
+
+func (ex *execution) revoke(ctx context.Context) {
+	if _, ok := ex.done["revoke"]; ok {
+		ex.mu.Lock()
+		ex.res.SessionsRevoked = true
+		ex.mu.Unlock()
+		return
+	}
+	err := ex.s.dir.RevokeSessions(ctx, ex.r.Target.ID)
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	if err != nil {
+		ex.res.RevokeError = Message(err)
+		_, _ = ex.s.audit(ctx, AuditRevokeFailed, ex.r, "system", map[string]string{"error": ex.res.RevokeError})
+		return
+	}
+	ex.res.SessionsRevoked = true
+	_ = ex.s.store.RecordStep(ctx, ex.r.ID, Step{Key: "revoke", Kind: "revoked", At: ex.s.clock.Now().UTC()})
+	_, _ = ex.s.audit(ctx, AuditSessionsRevoked, ex.r, "system", nil)
+}
+
+func (ex *execution) issueTAP(ctx context.Context) {
+	s := ex.s
+	if _, ok := ex.done["tap"]; ok {
+		ex.res.TAPIssued = true // delivered before the crash; never issue twice
+		return
+	}
+	tap, err := s.dir.CreateTAP(ctx, ex.r.Target.ID, TAPRequest{Lifetime: s.policy.TAPLifetime, OneTime: s.policy.TAPOneTime})
+	if err != nil {
+		ex.res.TAPError = Message(err)
+		_, _ = s.audit(ctx, AuditTAPFailed, ex.r, "system", map[string]string{"error": ex.res.TAPError})
+		return
+	}
+	_ = s.store.RecordStep(ctx, ex.r.ID, Step{Key: "tap", Kind: "tap", At: s.clock.Now().UTC()})
+	ex.res.TAPIssued, ex.res.TAPExpires = true, tap.ExpiresAt
+	d := map[string]string{"expires": tap.ExpiresAt.Format(time.RFC3339), "oneTime": strconv.FormatBool(tap.OneTime), "lifetime": tap.Lifetime.String()}
+	if err := s.notify.DeliverTAP(ctx, ex.r, tap); err != nil {
+		ex.res.TAPError = "the pass was issued but could not be delivered to the requester (" + Message(err) + "); issue a new one"
+		d["delivery"] = "failed"
+	} else {
+		d["delivery"] = "requester only"
+	}
+	_, _ = s.audit(ctx, AuditTAPIssued, ex.r, "system", d)
+}
+
+// verify lists the methods again: anything of the profile still there makes
+// the result partial.
+func (ex *execution) verify(ctx context.Context) {
+	ms, err := ex.s.dir.ListMethods(ctx, ex.r.Target.ID)
+	if err != nil {
+		ex.res.Error = "could not verify the result: " + Message(err)
+		return
+	}
+	for _, m := range ex.r.Profile.Select(ms) {
+		if m.Kind == KindTAP && ex.res.TAPIssued {
+			continue // the pass this run issued
+		}
+		ex.res.Remaining = append(ex.res.Remaining, m)
+	}
+	_, _ = ex.s.audit(ctx, AuditVerified, ex.r, "system", map[string]string{"remaining": describeMethods(ex.res.Remaining)})
+}
+
+// finish decides the outcome, audits it and stores it.
+func (s *Service) finish(ctx context.Context, r *Request, res *Result) (*Request, error) {
+	final := StateCompleted
+	switch {
+	case res.Error != "" && len(res.Removed) == 0:
+		final = StateFailed
+	case len(res.Failed) > 0 && len(res.Removed) == 0 && len(r.Planned()) > 0:
+		final = StateFailed
+	case res.Error != "", len(res.Failed) > 0, len(res.Remaining) > 0, res.RevokeError != "", r.IssueTAP && !res.TAPIssued:
+		final = StatePartial
+	}
+	res.FinishedAt = s.clock.Now().UTC()
+	typ := AuditCompleted
+	if final == StateFailed {
+		typ = AuditFailed
+	}
+	rec, err := s.audit(ctx, typ, r, "system", map[string]string{
+		"state": string(final), "removed": describeMethods(res.Removed), "remaining": describeMethods(res.Remaining),
+		"failed": strconv.Itoa(len(res.Failed)), "sessionsRevoked": strconv.FormatBool(res.SessionsRevoked), "tapIssued": strconv.FormatBool(res.TAPIssued), "error": res.Error})
+	if err == nil {
+		res.AuditRef = fmt.Sprintf("%s #%d", rec.Hash[:12], rec.Seq)
+	}
+	next, terr := s.transition(ctx, r, func(n *Request) { n.State, n.Result = final, res }, StateExecuting)
+	if terr != nil {
+		return next, terr
+	}
+	s.changed(ctx, next)
+	if final != StateCompleted {
+		s.raise(ctx, Alert{Kind: "verification_failed", RequestID: r.ID, Target: r.Target.UPN, Actor: r.Requester.String(),
+			Summary: fmt.Sprintf("The MFA reset of %s ended %s: %s", r.Target.UPN, final, outcomeSummary(res))})
+	}
+	s.tellTarget(ctx, next)
+	return next, nil
+}
+
+func outcomeSummary(res *Result) string {
+	switch {
+	case res.Error != "":
+		return res.Error
+	case len(res.Remaining) > 0:
+		return "still registered: " + describeMethods(res.Remaining)
+	case len(res.Failed) > 0:
+		return fmt.Sprintf("%d method(s) could not be removed", len(res.Failed))
+	case res.RevokeError != "":
+		return "sessions not revoked: " + res.RevokeError
+	case res.TAPError != "":
+		return res.TAPError
+	}
+	return "done"
+}

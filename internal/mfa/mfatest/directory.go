@@ -1,0 +1,222 @@
+// Package mfatest holds in-memory fakes of the domain's ports, for the tests
+// of the domain and of its callers (bot, CLI). The fake of Microsoft Graph
+// itself, over HTTP, is internal/graphfake.
+package mfatest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// Directory is an in-memory mfa.Directory. It applies Graph's rules that
+// the reset depends on: the default method cannot be deleted while other
+// non-password methods remain (400), mobile cannot go while alternateMobile
+// exists (400), a missing method is 404. Fail injects errors by operation.
+type Directory struct {
+	mu       sync.Mutex
+	Users    map[string]mfa.User        // by id
+	Methods  map[string][]mfa.Method    // by user id
+	Default  map[string]string          // user id → method key of the default method
+	Groups   map[string]map[string]bool // group id → member ids
+	Privs    map[string]mfa.Privileges  // by user id
+	Managers map[string]string          // user id → manager id
+	TAPs     int
+	Revoked  map[string]int
+	Calls    []string
+	// Fail, when it returns an error for an operation ("delete", "list",
+	// "revoke", "tap", "member", "privileges", "find", "manager"), makes
+	// that call fail.
+	Fail func(op, userID string) error
+}
+
+var _ mfa.Directory = (*Directory)(nil)
+
+// NewDirectory returns an empty directory.
+func NewDirectory() *Directory {
+	return &Directory{Users: map[string]mfa.User{}, Methods: map[string][]mfa.Method{}, Default: map[string]string{},
+		Groups: map[string]map[string]bool{}, Privs: map[string]mfa.Privileges{}, Managers: map[string]string{}, Revoked: map[string]int{}}
+}
+
+// AddUser adds a user with methods; the first method is the default.
+func (d *Directory) AddUser(u mfa.User, ms ...mfa.Method) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if u.UserType == "" {
+		u.UserType = "Member"
+	}
+	d.Users[u.ID] = u
+	d.Methods[u.ID] = append([]mfa.Method{{Kind: mfa.KindPassword, ID: "28c10230-6103-485e-b985-444c60001490", Label: "Password"}}, ms...)
+	if len(ms) > 0 {
+		d.Default[u.ID] = ms[0].Key()
+	}
+}
+
+// AddMember puts a user in a group.
+func (d *Directory) AddMember(groupID, userID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.Groups[groupID] == nil {
+		d.Groups[groupID] = map[string]bool{}
+	}
+	d.Groups[groupID][userID] = true
+}
+
+func (d *Directory) call(op, user string) error {
+	d.mu.Lock()
+	d.Calls = append(d.Calls, op+" "+user)
+	f := d.Fail
+	d.mu.Unlock()
+	if f != nil {
+		return f(op, user)
+	}
+	return nil
+}
+
+// FindUser resolves an id, UPN or mail.
+func (d *Directory) FindUser(ctx context.Context, key string) (mfa.User, error) {
+	if err := d.call("find", key); err != nil {
+		return mfa.User{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, u := range d.Users {
+		if u.ID == key || strings.EqualFold(u.UPN, key) || (u.Mail != "" && strings.EqualFold(u.Mail, key)) {
+			return u, nil
+		}
+	}
+	return mfa.User{}, mfa.Errorf(mfa.ENotFound, "no user %s in the directory", key)
+}
+
+// ListMethods lists a copy of the user's methods.
+func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Method, error) {
+	if err := d.call("list", userID); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]mfa.Method(nil), d.Methods[userID]...), nil
+}
+
+// DeleteMethod deletes under Graph's rules.
+func (d *Directory) DeleteMethod(ctx context.Context, userID string, m mfa.Method) error {
+	if err := d.call("delete", userID); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ms := d.Methods[userID]
+	idx := -1
+	others := 0
+	hasAlt := false
+	for i, x := range ms {
+		if x.Key() == m.Key() {
+			idx = i
+		} else if countsAgainstDefault(x) {
+			others++
+		}
+		if x.Kind == mfa.KindPhone && x.PhoneType == mfa.PhoneAlternateMobile {
+			hasAlt = true
+		}
+	}
+	switch {
+	case idx < 0:
+		return &mfa.DirectoryError{Op: "delete " + string(m.Kind) + " method", Status: 404, Code: "itemNotFound", Message: "not found"}
+	case m.Kind == mfa.KindPassword:
+		return &mfa.DirectoryError{Op: "delete password method", Status: 400, Code: "badRequest", Message: "password cannot be deleted"}
+	case d.Default[userID] == m.Key() && others > 0:
+		return &mfa.DirectoryError{Op: "delete " + string(m.Kind) + " method", Status: 400, Code: "badRequest",
+			Message: "Cannot delete default method with other methods configured. Please change default method before deletion.", RequestID: "req-default"}
+	case m.Kind == mfa.KindPhone && m.PhoneType == mfa.PhoneMobile && hasAlt:
+		return &mfa.DirectoryError{Op: "delete phone method", Status: 400, Code: "badRequest", Message: "alternateMobile exists"}
+	}
+	d.Methods[userID] = append(ms[:idx:idx], ms[idx+1:]...)
+	return nil
+}
+
+// countsAgainstDefault reports whether a method blocks deleting the default
+// method. Graph documents "other methods" without a list; the fakes take the
+// methods that can be a default second factor (phones, Authenticator, OATH),
+// which matches the portal removing exactly those while FIDO2, Windows Hello
+// and email may stay. The service handles the other reading too (partial).
+func countsAgainstDefault(m mfa.Method) bool {
+	switch m.Kind {
+	case mfa.KindPhone, mfa.KindAuthenticator, mfa.KindSoftwareOATH, mfa.KindHardwareOATH:
+		return true
+	}
+	return false
+}
+
+// RevokeSessions counts revocations.
+func (d *Directory) RevokeSessions(ctx context.Context, userID string) error {
+	if err := d.call("revoke", userID); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.Revoked[userID]++
+	return nil
+}
+
+// CreateTAP issues a pass and registers it as a method.
+func (d *Directory) CreateTAP(ctx context.Context, userID string, req mfa.TAPRequest) (mfa.TAP, error) {
+	if err := d.call("tap", userID); err != nil {
+		return mfa.TAP{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.TAPs++
+	id := fmt.Sprintf("tap-%d", d.TAPs)
+	d.Methods[userID] = append(d.Methods[userID], mfa.Method{Kind: mfa.KindTAP, ID: id, Label: "Temporary Access Pass"})
+	return mfa.TAP{Value: fmt.Sprintf("Tap+%04d!x", d.TAPs), Lifetime: req.Lifetime, OneTime: req.OneTime, ExpiresAt: time.Now().Add(req.Lifetime)}, nil
+}
+
+// Privileges returns the seeded privileges.
+func (d *Directory) Privileges(ctx context.Context, userID string) (mfa.Privileges, error) {
+	if err := d.call("privileges", userID); err != nil {
+		return mfa.Privileges{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.Privs[userID], nil
+}
+
+// IsMemberOf checks the seeded groups.
+func (d *Directory) IsMemberOf(ctx context.Context, userID, groupID string) (bool, error) {
+	if err := d.call("member", userID); err != nil {
+		return false, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.Groups[groupID][userID], nil
+}
+
+// Manager returns the seeded manager.
+func (d *Directory) Manager(ctx context.Context, userID string) (mfa.User, error) {
+	if err := d.call("manager", userID); err != nil {
+		return mfa.User{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if m, ok := d.Users[d.Managers[userID]]; ok {
+		return m, nil
+	}
+	return mfa.User{}, mfa.Errorf(mfa.ENotFound, "no manager")
+}
+
+// Count returns how many calls of op were made.
+func (d *Directory) Count(op string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, c := range d.Calls {
+		if strings.HasPrefix(c, op+" ") {
+			n++
+		}
+	}
+	return n
+}

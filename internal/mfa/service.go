@@ -1,0 +1,166 @@
+package mfa
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Service is the shared reset service: the Teams bot and the operator CLI
+// both call it. It enforces policy, drives the request lifecycle, executes
+// the plan and writes the audit trail.
+type Service struct {
+	dir    Directory
+	store  Store
+	notify Notifier
+	alert  Alerter
+	mail   Mailer
+	clock  Clock
+	policy Policy
+	log    *slog.Logger
+	newID  func() string
+
+	running sync.Map // request id → struct{}: executions in this process
+}
+
+// Deps are the Service's collaborators. Directory and Store are required;
+// the rest default to no-ops.
+type Deps struct {
+	Directory Directory
+	Store     Store
+	Notifier  Notifier
+	Alerter   Alerter
+	Mailer    Mailer
+	Clock     Clock
+	Log       *slog.Logger
+	NewID     func() string
+}
+
+// NewService wires a Service.
+func NewService(p Policy, d Deps) *Service {
+	s := &Service{dir: d.Directory, store: d.Store, notify: d.Notifier, alert: d.Alerter, mail: d.Mailer,
+		clock: d.Clock, policy: p.Defaults(), log: d.Log, newID: d.NewID}
+	if s.notify == nil {
+		s.notify = NopNotifier{}
+	}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.newID == nil {
+		s.newID = NewRequestID
+	}
+	s.log = s.log.With("component", "mfa")
+	return s
+}
+
+// Policy returns the effective policy.
+func (s *Service) Policy() Policy { return s.policy }
+
+// SetNotifier replaces the notifier (the bot is built after the service).
+func (s *Service) SetNotifier(n Notifier) { s.notify = n }
+
+// NewRequestID returns a short random request id such as "R-7K3QW9".
+func NewRequestID() string {
+	const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ" // no 0/O, 1/I
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	out := []byte("R-")
+	for _, c := range b {
+		out = append(out, alphabet[int(c)%len(alphabet)])
+	}
+	return string(out)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// audit appends an event; a failure is logged and returned.
+func (s *Service) audit(ctx context.Context, typ string, r *Request, actor string, detail map[string]string) (AuditRecord, error) {
+	e := AuditEvent{Time: s.clock.Now().UTC(), Type: typ, Actor: actor, Detail: detail}
+	if r != nil {
+		e.RequestID, e.Target = r.ID, r.Target.UPN
+	}
+	rec, err := s.store.AppendAudit(context.WithoutCancel(ctx), e)
+	if err != nil {
+		s.log.Error("audit append failed", "type", typ, "request", e.RequestID, "err", err)
+		return rec, Wrap(EUnavailable, err, "the audit log could not be written, so nothing was done")
+	}
+	return rec, nil
+}
+
+// auditTarget appends an event about a target that has no request (refusals).
+func (s *Service) auditTarget(ctx context.Context, typ, target string, actor Actor, detail map[string]string) {
+	e := AuditEvent{Time: s.clock.Now().UTC(), Type: typ, Actor: actor.ID, Target: target, Detail: detail}
+	if _, err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("audit append failed", "type", typ, "err", err)
+	}
+}
+
+// raise sends a security alert and audits it.
+func (s *Service) raise(ctx context.Context, a Alert) {
+	a.At = s.clock.Now().UTC()
+	d := map[string]string{"kind": a.Kind, "summary": a.Summary}
+	e := AuditEvent{Time: a.At, Type: AuditAlert, RequestID: a.RequestID, Target: a.Target, Actor: a.Actor, Detail: d}
+	if _, err := s.store.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("audit append failed", "type", AuditAlert, "err", err)
+	}
+	if s.alert == nil {
+		return
+	}
+	// Alerts leave the request's context: a cancelled turn must not drop one.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.alert.Alert(actx, a); err != nil {
+		s.log.Error("security alert not delivered", "kind", a.Kind, "err", err)
+	}
+}
+
+// changed tells the notifier about a transition, off the caller's context.
+func (s *Service) changed(ctx context.Context, r *Request) {
+	s.notify.RequestChanged(context.WithoutCancel(ctx), r)
+}
+
+// Get returns a request, expiring it first if its time is up.
+func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
+	r, err := s.store.GetRequest(ctx, normalizeID(id))
+	if err != nil {
+		return nil, err
+	}
+	return s.expireIfDue(ctx, r)
+}
+
+// List returns requests matching f.
+func (s *Service) List(ctx context.Context, f RequestFilter) ([]*Request, error) {
+	return s.store.ListRequests(ctx, f)
+}
+
+func normalizeID(id string) string { return strings.ToUpper(strings.TrimSpace(id)) }
+
+// NopNotifier does nothing.
+type NopNotifier struct{}
+
+// AskTarget reports the user unreachable.
+func (NopNotifier) AskTarget(context.Context, *Request) (bool, error) { return false, nil }
+
+// RequestChanged does nothing.
+func (NopNotifier) RequestChanged(context.Context, *Request) {}
+
+// TellTarget does nothing.
+func (NopNotifier) TellTarget(context.Context, *Request) error { return nil }
+
+// DeliverTAP refuses: with no way to reach the requester a TAP would be lost.
+func (NopNotifier) DeliverTAP(context.Context, *Request, TAP) error {
+	return Errorf(EInternal, "no channel to deliver a Temporary Access Pass")
+}
