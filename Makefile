@@ -1,0 +1,43 @@
+# mfabot — the boring Makefile.
+GO ?= go
+FUZZTIME ?= 10s
+
+.PHONY: test setup unit vet fuzz e2e bench demo build manifest lint
+
+## test: everything CI runs (installs what it needs first).
+test: setup vet unit fuzz
+
+setup:
+	./scripts/setup.sh
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+## fuzz: each fuzz target for a bounded time (seed corpora are in testdata/fuzz).
+fuzz:
+	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r grep -H -o '^func Fuzz[A-Za-z0-9_]*' | sed 's/:func /:/'); do \
+		file=$${spec%%:*}; name=$${spec##*:}; dir=$$(dirname $$file); \
+		echo "fuzz $$dir $$name ($(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$dir || exit 1; \
+	done
+
+e2e:
+	./scripts/e2e.sh
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./internal/mfa/... ./internal/store/... ./internal/botframework/...
+
+build:
+	$(GO) build -o bin/mfabot ./cmd/mfabot
+
+demo:
+	$(GO) run ./cmd/mfabot demo
+
+manifest:
+	$(GO) run ./cmd/mfabot manifest -o dist/mfabot.zip
+
+lint: vet
