@@ -26,6 +26,16 @@ func (s *Service) Describe(ctx context.Context, actor Actor, key string) (*Targe
 			return nil, err
 		}
 	}
+	return s.Inspect(ctx, actor, key)
+}
+
+// Inspect is Describe without the caller's group check: for the operator
+// CLI, whose user holds the bot's credentials anyway.
+func (s *Service) Inspect(ctx context.Context, actor Actor, key string) (*TargetView, error) {
+	key, err := ValidateTarget(key)
+	if err != nil {
+		return nil, err
+	}
 	u, err := s.dir.FindUser(ctx, key)
 	if err != nil {
 		return nil, err
