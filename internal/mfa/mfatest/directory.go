@@ -66,15 +66,29 @@ func (d *Directory) AddMember(groupID, userID string) {
 	d.Groups[groupID][userID] = true
 }
 
-func (d *Directory) call(op, user string) error {
+// call records an operation; subject is the user id, then what is acted on.
+func (d *Directory) call(op, subject string) error {
 	d.mu.Lock()
-	d.Calls = append(d.Calls, op+" "+user)
+	d.Calls = append(d.Calls, op+" "+subject)
 	f := d.Fail
 	d.mu.Unlock()
 	if f != nil {
+		user, _, _ := strings.Cut(subject, " ")
 		return f(op, user)
 	}
 	return nil
+}
+
+// Called reports whether a call whose text contains s was made.
+func (d *Directory) Called(s string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.Calls {
+		if strings.Contains(c, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // FindUser resolves an id, UPN or mail.
@@ -104,7 +118,7 @@ func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Metho
 
 // DeleteMethod deletes under Graph's rules.
 func (d *Directory) DeleteMethod(ctx context.Context, userID string, m mfa.Method) error {
-	if err := d.call("delete", userID); err != nil {
+	if err := d.call("delete", userID+" "+m.Key()); err != nil {
 		return err
 	}
 	d.mu.Lock()

@@ -1,0 +1,182 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// DB is the SQLite store. It implements mfa.Store and is safe for
+// concurrent use.
+type DB struct {
+	w      *sql.DB // the single writer connection
+	r      *sql.DB // read-only connections; the writer itself for :memory:
+	now    func() time.Time
+	closed atomic.Bool
+	once   sync.Once
+
+	lastPurge atomic.Int64 // unix nanoseconds of the last purge of expired Once keys
+}
+
+var _ mfa.Store = (*DB)(nil)
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now         func() time.Time
+	busyTimeout time.Duration
+	readers     int
+}
+
+// WithClock sets the clock the store reads for Once expiry and the
+// bookkeeping times it sets itself (tests inject a fake).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithBusyTimeout sets how long a statement waits for a lock held by another
+// process before failing (default 10s).
+func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busyTimeout = d } }
+
+// WithReaders sets the number of read-only connections (default 4).
+func WithReaders(n int) Option { return func(o *options) { o.readers = n } }
+
+// Open opens (creating it if needed) the database at path, or a private
+// in-memory database for ":memory:", and migrates its schema.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	o := options{now: time.Now, busyTimeout: 10 * time.Second, readers: 4}
+	for _, f := range opts {
+		f(&o)
+	}
+	if path == "" {
+		return nil, errors.New("sqlite: open: no database path")
+	}
+	memory := path == ":memory:"
+	busy := strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)
+
+	wq := url.Values{}
+	wq.Set("_busy_timeout", busy)
+	wq.Set("_foreign_keys", "1")
+	wq.Set("_txlock", "immediate")
+	if !memory {
+		wq.Set("_journal_mode", "WAL")
+		wq.Set("_synchronous", "FULL")
+	}
+	w, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	db := &DB{w: w, r: w, now: o.now}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if memory {
+		return db, nil
+	}
+
+	rq := url.Values{}
+	rq.Set("_busy_timeout", busy)
+	rq.Set("_foreign_keys", "1")
+	rq.Set("_query_only", "1")
+	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(o.readers, 1))
+	r.SetMaxIdleConns(max(o.readers, 1))
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.r = r
+	return db, nil
+}
+
+// SQL returns the writer connection pool, for tests and maintenance tools
+// only (the application goes through the mfa.Store methods). It has a single
+// connection: close every *sql.Rows promptly, or the store stalls.
+func (db *DB) SQL() *sql.DB { return db.w }
+
+// Close closes the database. It is safe to call more than once; every call
+// after the first returns nil, and every store method afterwards returns an
+// *mfa.Error with EUnavailable.
+func (db *DB) Close() error {
+	var err error
+	db.once.Do(func() {
+		db.closed.Store(true)
+		if db.r != db.w {
+			err = db.r.Close()
+		}
+		if werr := db.w.Close(); werr != nil && err == nil {
+			err = werr
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// errClosed is the cause reported by methods called after Close.
+var errClosed = errors.New("sqlite: database is closed")
+
+// unavailable wraps a database failure in the one phrasing every method
+// uses: the cause names the operation, the message is for people.
+func unavailable(op string, err error) error {
+	return mfa.Wrap(mfa.EUnavailable, fmt.Errorf("sqlite: %s: %w", op, err), "the request store is unavailable")
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on the single writer
+// connection) and commits it when fn returns nil. Errors fn returns are
+// passed through as they are; failures of the database itself come back as
+// EUnavailable.
+func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if db.closed.Load() {
+		return unavailable(op, errClosed)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return unavailable(op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return unavailable(op, err)
+	}
+	return nil
+}
+
+// reader returns the pool for reads, or an error after Close.
+func (db *DB) reader(op string) (*sql.DB, error) {
+	if db.closed.Load() {
+		return nil, unavailable(op, errClosed)
+	}
+	return db.r, nil
+}

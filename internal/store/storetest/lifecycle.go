@@ -1,0 +1,51 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+func testPing(t *testing.T, s mfa.Store, _ *Clock) {
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+}
+
+// testAfterClose checks that every method of a closed store answers
+// EUnavailable instead of panicking.
+func testAfterClose(t *testing.T, s mfa.Store, _ *Clock) {
+	r := pendingRequest("c1", "t", "a", base)
+	if err := s.CreateRequest(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	calls := map[string]func() error{
+		"Ping":          func() error { return s.Ping(ctx) },
+		"CreateRequest": func() error { return s.CreateRequest(ctx, pendingRequest("c2", "t", "a", base)) },
+		"GetRequest":    func() error { _, err := s.GetRequest(ctx, "c1"); return err },
+		"UpdateRequest": func() error { return s.UpdateRequest(ctx, r, mfa.StatePending) },
+		"ListRequests":  func() error { _, err := s.ListRequests(ctx, mfa.RequestFilter{}); return err },
+		"CountRequests": func() error { _, err := s.CountRequests(ctx, mfa.RequestFilter{}); return err },
+		"RecordStep":    func() error { return s.RecordStep(ctx, "c1", mfa.Step{Key: "revoke", Kind: "revoked", At: base}) },
+		"Steps":         func() error { _, err := s.Steps(ctx, "c1"); return err },
+		"AppendAudit":   func() error { _, err := s.AppendAudit(ctx, event(1)); return err },
+		"AuditRecords":  func() error { _, err := s.AuditRecords(ctx, 0, 10); return err },
+		"Put":           func() error { return s.Put(ctx, "ns", "k", []byte("v")) },
+		"Get":           func() error { _, err := s.Get(ctx, "ns", "k"); return err },
+		"List":          func() error { _, err := s.List(ctx, "ns"); return err },
+		"Delete":        func() error { return s.Delete(ctx, "ns", "k") },
+		"Once":          func() error { _, err := s.Once(ctx, "k", time.Minute); return err },
+	}
+	for name, call := range calls {
+		err := call()
+		wantCode(t, err, mfa.EUnavailable, name+" after Close")
+		if mfa.Message(err) != "the request store is unavailable" {
+			t.Fatalf("%s after Close: message %q", name, mfa.Message(err))
+		}
+	}
+	_ = s.Close() // a second Close must not panic
+}

@@ -1,0 +1,88 @@
+// Package storetest is the shared test suite of mfa.Store: every
+// implementation (SQLite now, PostgreSQL later) runs the same Run, so they
+// behave alike.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// Opener returns a fresh, empty store for one test, reading the time from
+// now wherever the store needs the current time itself (Once expiry). It
+// should register the store's Close with t.Cleanup; Close must tolerate
+// being called again.
+type Opener func(t *testing.T, now func() time.Time) mfa.Store
+
+// Run runs the whole suite against stores made by open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s mfa.Store, c *Clock)
+	}{
+		{"RequestRoundTrip", testRequestRoundTrip},
+		{"RequestNotFound", testRequestNotFound},
+		{"CreateDuplicate", testCreateDuplicate},
+		{"UpdateConditional", testUpdateConditional},
+		{"UpdateRace", testUpdateRace},
+		{"Filters", testFilters},
+		{"Steps", testSteps},
+		{"AuditRoundTrip", testAuditRoundTrip},
+		{"AuditPaging", testAuditPaging},
+		{"AuditConcurrent", testAuditConcurrent},
+		{"AuditTamper", testAuditTamper},
+		{"KV", testKV},
+		{"Once", testOnce},
+		{"OnceConcurrent", testOnceConcurrent},
+		{"Ping", testPing},
+		{"AfterClose", testAfterClose},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewClock(time.Date(2026, 3, 14, 15, 9, 26, 535897932, time.UTC))
+			tc.fn(t, open(t, c.Now), c)
+		})
+	}
+}
+
+// Clock is a fake clock that moves only when told.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+var ctx = context.Background()
+
+// wantCode fails t unless err is an *mfa.Error (or maps to one) with code.
+func wantCode(t *testing.T, err error, code mfa.ErrorCode, what string) {
+	t.Helper()
+	if got := mfa.Code(err); got != code {
+		t.Fatalf("%s: got error %v (code %q), want code %q", what, err, got, code)
+	}
+	var e *mfa.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("%s: error %v is not an *mfa.Error", what, err)
+	}
+}
