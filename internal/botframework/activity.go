@@ -1,0 +1,202 @@
+package botframework
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+)
+
+// Activity types mfabot handles, re-exported from the schema package.
+const (
+	TypeMessage            = string(schema.Message)
+	TypeInvoke             = string(schema.Invoke)
+	TypeConversationUpdate = string(schema.ConversationUpdate)
+	TypeInstallationUpdate = string(schema.InstallationUpdate)
+	TypeTyping             = string(schema.Typing)
+)
+
+// ChannelMSTeams is the channel id of Microsoft Teams.
+const ChannelMSTeams = "msteams"
+
+// Activity is a Bot Framework activity as mfabot reads and writes it. It is
+// JSON-compatible with the protocol; zero fields are omitted on output.
+// Value and ChannelData stay raw JSON because the protocol allows any JSON
+// there; Teams is parsed from ChannelData when the activity is decoded.
+type Activity struct {
+	Type             string                     `json:"type,omitzero"`
+	ID               string                     `json:"id,omitzero"`
+	Timestamp        time.Time                  `json:"timestamp,omitzero"`
+	LocalTimestamp   time.Time                  `json:"localTimestamp,omitzero"`
+	ServiceURL       string                     `json:"serviceUrl,omitzero"`
+	ChannelID        string                     `json:"channelId,omitzero"`
+	From             schema.ChannelAccount      `json:"from,omitzero"`
+	Conversation     schema.ConversationAccount `json:"conversation,omitzero"`
+	Recipient        schema.ChannelAccount      `json:"recipient,omitzero"`
+	Locale           string                     `json:"locale,omitzero"`
+	Text             string                     `json:"text,omitzero"`
+	TextFormat       string                     `json:"textFormat,omitzero"`
+	Summary          string                     `json:"summary,omitzero"`
+	AttachmentLayout string                     `json:"attachmentLayout,omitzero"`
+	Attachments      []schema.Attachment        `json:"attachments,omitzero"`
+	Entities         []Entity                   `json:"entities,omitzero"`
+	ChannelData      json.RawMessage            `json:"channelData,omitzero"`
+	ReplyToID        string                     `json:"replyToId,omitzero"`
+	Name             string                     `json:"name,omitzero"`
+	Value            json.RawMessage            `json:"value,omitzero"`
+	Action           string                     `json:"action,omitzero"`
+	MembersAdded     []schema.ChannelAccount    `json:"membersAdded,omitzero"`
+	MembersRemoved   []schema.ChannelAccount    `json:"membersRemoved,omitzero"`
+
+	// Teams is channelData parsed; filled by Decode and UnmarshalJSON, never
+	// marshalled. To send channelData, set ChannelData.
+	Teams TeamsChannelData `json:"-"`
+}
+
+// TeamsChannelData is the part of Teams' channelData mfabot reads.
+type TeamsChannelData struct {
+	Tenant    IDRef  `json:"tenant,omitzero"`
+	Team      IDRef  `json:"team,omitzero"`
+	Channel   IDRef  `json:"channel,omitzero"`
+	EventType string `json:"eventType,omitzero"`
+}
+
+// IDRef is an object carrying an id (and sometimes a name).
+type IDRef struct {
+	ID   string `json:"id,omitzero"`
+	Name string `json:"name,omitzero"`
+}
+
+// UnmarshalJSON decodes an activity and parses its Teams channelData. A
+// channelData of an unexpected shape leaves Teams empty rather than failing,
+// so the tenant check fails closed.
+func (a *Activity) UnmarshalJSON(b []byte) error {
+	type plain Activity
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*a = Activity(p)
+	a.Teams = TeamsChannelData{}
+	if len(a.ChannelData) > 0 && a.ChannelData[0] == '{' {
+		_ = json.Unmarshal(a.ChannelData, &a.Teams)
+	}
+	return nil
+}
+
+// ErrBodyTooLarge is returned by Decode for a body over its limit.
+var ErrBodyTooLarge = errors.New("activity body too large")
+
+// Decode reads one activity from r, refusing bodies over limit bytes,
+// malformed JSON, trailing data and activities without a type.
+func Decode(r io.Reader, limit int64) (*Activity, error) {
+	if limit <= 0 {
+		return nil, errors.New("decode activity: limit must be positive")
+	}
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("decode activity: read body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("decode activity: %w (limit %d bytes)", ErrBodyTooLarge, limit)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var act Activity
+	if err := dec.Decode(&act); err != nil {
+		return nil, fmt.Errorf("decode activity: malformed JSON: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("decode activity: malformed JSON: data after the activity")
+	}
+	if act.Type == "" {
+		return nil, errors.New("decode activity: missing type")
+	}
+	return &act, nil
+}
+
+// Tenant returns the Entra tenant id of the activity: channelData.tenant.id,
+// else conversation.tenantId, else "".
+func (a *Activity) Tenant() string {
+	if a.Teams.Tenant.ID != "" {
+		return a.Teams.Tenant.ID
+	}
+	return a.Conversation.TenantID
+}
+
+// Personal reports whether the activity comes from a 1:1 chat with the bot.
+func (a *Activity) Personal() bool {
+	return a.Conversation.ConversationType == "personal" ||
+		(a.Conversation.ConversationType == "" && !a.Conversation.IsGroup)
+}
+
+// DecodeValue unmarshals the activity's value into v.
+func (a *Activity) DecodeValue(v any) error {
+	if len(a.Value) == 0 || string(a.Value) == "null" {
+		return errors.New("activity has no value")
+	}
+	if err := json.Unmarshal(a.Value, v); err != nil {
+		return fmt.Errorf("decode activity value: %w", err)
+	}
+	return nil
+}
+
+// SetChannelData marshals v into the activity's channelData.
+func (a *Activity) SetChannelData(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode channelData: %w", err)
+	}
+	a.ChannelData = b
+	return nil
+}
+
+// Entity is one entry of activity.entities, kept whole: Raw holds the entry
+// as received (or as set), and Type, Mentioned and Text are read from it.
+type Entity struct {
+	Type      string
+	Mentioned schema.ChannelAccount
+	Text      string
+	Raw       json.RawMessage
+}
+
+// UnmarshalJSON keeps the raw entity and reads the mention fields.
+func (e *Entity) UnmarshalJSON(b []byte) error {
+	var m schema.Mention
+	if err := json.Unmarshal(b, &m); err != nil {
+		// An entity of an unknown shape is kept raw and ignored.
+		m = schema.Mention{}
+	}
+	e.Type, e.Mentioned, e.Text = m.Type, m.Mentioned, m.Text
+	e.Raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// MarshalJSON writes the raw entity if there is one, else a mention-shaped
+// object from the fields.
+func (e Entity) MarshalJSON() ([]byte, error) {
+	if len(e.Raw) > 0 {
+		return e.Raw, nil
+	}
+	type mention struct {
+		Type      string                `json:"type"`
+		Mentioned schema.ChannelAccount `json:"mentioned,omitzero"`
+		Text      string                `json:"text,omitzero"`
+	}
+	return json.Marshal(mention{Type: e.Type, Mentioned: e.Mentioned, Text: e.Text})
+}
+
+// Mentions returns the activity's mention entities.
+func (a *Activity) Mentions() []Entity {
+	var out []Entity
+	for _, e := range a.Entities {
+		if strings.EqualFold(e.Type, "mention") {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,262 @@
+package botframework
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+)
+
+// maxResponseBytes bounds the connector's answers.
+const maxResponseBytes = 1 << 20
+
+// ConnectorConfig configures the outbound connector client.
+type ConnectorConfig struct {
+	// Tokens gives the bearer token for each call. Required.
+	Tokens TokenSource
+	// HTTPClient sends the calls; default has a 30 s timeout.
+	HTTPClient *http.Client
+	// MaxAttempts bounds tries of one call, retries included (default 4).
+	MaxAttempts int
+	// BaseDelay is the first backoff (default 500 ms); it doubles per retry,
+	// with jitter, up to MaxDelay (default 20 s). A Retry-After header is
+	// honoured up to MaxDelay.
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+	// Logger receives retries; default slog.Default().
+	Logger *slog.Logger
+}
+
+// Connector calls the Bot Connector REST API of a conversation's service
+// URL. It is safe for concurrent use.
+type Connector struct {
+	tokens      TokenSource
+	client      *http.Client
+	maxAttempts int
+	baseDelay   time.Duration
+	maxDelay    time.Duration
+	log         *slog.Logger
+}
+
+// NewConnector returns a Connector.
+func NewConnector(cfg ConnectorConfig) *Connector {
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 4
+	}
+	if cfg.BaseDelay <= 0 {
+		cfg.BaseDelay = 500 * time.Millisecond
+	}
+	if cfg.MaxDelay <= 0 {
+		cfg.MaxDelay = 20 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Connector{tokens: cfg.Tokens, client: cfg.HTTPClient, maxAttempts: cfg.MaxAttempts,
+		baseDelay: cfg.BaseDelay, maxDelay: cfg.MaxDelay, log: cfg.Logger.With("component", "botframework")}
+}
+
+// SendToConversation posts an activity to a conversation and returns the id
+// the channel gave it ("" when the channel returns none).
+func (c *Connector) SendToConversation(ctx context.Context, serviceURL, conversationID string, act *Activity) (string, error) {
+	p := "/v3/conversations/" + EscapeID(conversationID) + "/activities"
+	var rr schema.ResourceResponse
+	err := c.do(ctx, "send to conversation", http.MethodPost, serviceURL, p, act, &rr)
+	return rr.ID, err
+}
+
+// ReplyToActivity posts an activity as a reply to replyToID and returns the
+// id the channel gave it.
+func (c *Connector) ReplyToActivity(ctx context.Context, serviceURL, conversationID, replyToID string, act *Activity) (string, error) {
+	if replyToID == "" {
+		return "", errors.New("reply to activity: empty replyToId")
+	}
+	if act != nil && act.ReplyToID == "" {
+		cp := *act
+		cp.ReplyToID = replyToID
+		act = &cp
+	}
+	p := "/v3/conversations/" + EscapeID(conversationID) + "/activities/" + EscapeID(replyToID)
+	var rr schema.ResourceResponse
+	err := c.do(ctx, "reply to activity", http.MethodPost, serviceURL, p, act, &rr)
+	return rr.ID, err
+}
+
+// UpdateActivity replaces a sent activity (e.g. a card) with act.
+func (c *Connector) UpdateActivity(ctx context.Context, serviceURL, conversationID, activityID string, act *Activity) error {
+	if activityID == "" {
+		return errors.New("update activity: empty activity id")
+	}
+	if act != nil && act.ID == "" {
+		cp := *act
+		cp.ID = activityID
+		act = &cp
+	}
+	p := "/v3/conversations/" + EscapeID(conversationID) + "/activities/" + EscapeID(activityID)
+	return c.do(ctx, "update activity", http.MethodPut, serviceURL, p, act, nil)
+}
+
+// ConversationParameters describe a proactive 1:1 conversation to create.
+type ConversationParameters struct {
+	// Bot is the bot's account ("28:<app id>").
+	Bot schema.ChannelAccount
+	// Members are the users, by Teams user id ("29:…").
+	Members []schema.ChannelAccount
+	// TenantID is the users' tenant; Teams requires it.
+	TenantID string
+	// Activity, if set, is posted as the conversation's first message.
+	Activity *Activity
+}
+
+// conversationBody is the wire form of POST /v3/conversations.
+type conversationBody struct {
+	IsGroup     bool                    `json:"isGroup"`
+	Bot         schema.ChannelAccount   `json:"bot"`
+	Members     []schema.ChannelAccount `json:"members"`
+	TenantID    string                  `json:"tenantId,omitzero"`
+	ChannelData *TeamsChannelData       `json:"channelData,omitzero"`
+	Activity    *Activity               `json:"activity,omitzero"`
+}
+
+// CreateConversation creates (or finds) the 1:1 conversation between the
+// bot and the members and returns its id.
+func (c *Connector) CreateConversation(ctx context.Context, serviceURL string, params ConversationParameters) (string, error) {
+	if len(params.Members) == 0 {
+		return "", errors.New("create conversation: no members")
+	}
+	body := conversationBody{Bot: params.Bot, Members: params.Members, TenantID: params.TenantID, Activity: params.Activity}
+	if params.TenantID != "" {
+		body.ChannelData = &TeamsChannelData{Tenant: IDRef{ID: params.TenantID}}
+	}
+	var rr schema.ConversationResourceResponse
+	if err := c.do(ctx, "create conversation", http.MethodPost, serviceURL, "/v3/conversations", body, &rr); err != nil {
+		return "", err
+	}
+	if rr.ID == "" {
+		return "", &ConnectorError{Op: "create conversation", Status: http.StatusOK, Message: "no conversation id in the answer"}
+	}
+	return rr.ID, nil
+}
+
+// EscapeID escapes a conversation or activity id for a URL path the way the
+// Bot Framework SDKs do (encodeURIComponent), so ":" "@" ";" "=" and "/" in
+// ids such as "19:…@thread.skype;messageid=1" stay inside one segment.
+func EscapeID(id string) string {
+	var b strings.Builder
+	for i := 0; i < len(id); i++ {
+		ch := id[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
+			strings.IndexByte("-_.!~*'()", ch) >= 0 {
+			b.WriteByte(ch)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", ch)
+	}
+	return b.String()
+}
+
+// endpoint joins a service URL and an escaped path.
+func endpoint(serviceURL, escapedPath string) (string, error) {
+	u, err := url.Parse(serviceURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("invalid service URL %q", serviceURL)
+	}
+	return strings.TrimSuffix(serviceURL, "/") + escapedPath, nil
+}
+
+// do sends one call with retries and decodes a JSON answer into out.
+func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath string, in, out any) error {
+	if a, ok := in.(*Activity); ok && a == nil {
+		return &ConnectorError{Op: op, Err: errors.New("no activity")}
+	}
+	if c.tokens == nil {
+		return &ConnectorError{Op: op, Err: errors.New("connector has no token source")}
+	}
+	u, err := endpoint(serviceURL, escapedPath)
+	if err != nil {
+		return &ConnectorError{Op: op, Err: err}
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return &ConnectorError{Op: op, Err: fmt.Errorf("encode request: %w", err)}
+	}
+	for attempt := 1; ; attempt++ {
+		resp, err := c.once(ctx, method, u, body)
+		if err != nil {
+			return &ConnectorError{Op: op, Err: err}
+		}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			return decodeAnswer(op, resp, out)
+		}
+		cerr := errorFromResponse(op, resp)
+		if !retryable(resp.StatusCode) || attempt >= c.maxAttempts {
+			return cerr
+		}
+		wait := c.backoff(attempt, resp.Header.Get("Retry-After"))
+		c.log.Warn("bot connector call will be retried", "op", op, "status", resp.StatusCode,
+			"code", cerr.Code, "attempt", attempt, "wait", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &ConnectorError{Op: op, Status: cerr.Status, Code: cerr.Code, Err: ctx.Err()}
+		case <-t.C:
+		}
+	}
+}
+
+// once sends one HTTP request; the response body is the caller's to close.
+func (c *Connector) once(ctx context.Context, method, u string, body []byte) (*http.Response, error) {
+	token, err := c.tokens.Token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		// url.Error names the URL and the cause; the token is only in a header.
+		return nil, err
+	}
+	return resp, nil
+}
+
+func decodeAnswer(op string, resp *http.Response, out any) error {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return &ConnectorError{Op: op, Status: resp.StatusCode, Err: fmt.Errorf("read answer: %w", err)}
+	}
+	if out == nil || len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return &ConnectorError{Op: op, Status: resp.StatusCode, Err: fmt.Errorf("malformed answer: %w", err)}
+	}
+	return nil
+}
+
+func retryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusPreconditionFailed, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
