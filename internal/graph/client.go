@@ -1,0 +1,134 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoft/kiota-abstractions-go/authentication"
+	khttp "github.com/microsoft/kiota-http-go"
+	msgraphsdk "github.com/microsoftgraph/msgraph-sdk-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
+	graphauth "github.com/microsoftgraph/msgraph-sdk-go-core/authentication"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// DefaultBaseURL is Microsoft Graph in the global cloud.
+const DefaultBaseURL = "https://graph.microsoft.com"
+
+// Config configures a Directory.
+type Config struct {
+	// BaseURL is Graph's root without a version, e.g.
+	// https://graph.microsoft.com (DefaultBaseURL when empty).
+	BaseURL string
+	// Scope is the token scope; BaseURL+"/.default" when empty.
+	Scope string
+	// Credential obtains tokens; required by New.
+	Credential azcore.TokenCredential
+	// HTTPClient, when set, carries the requests (its Transport and
+	// Timeout; tests use it for a TLS fake). The SDK middleware is always
+	// added on top.
+	HTTPClient *http.Client
+}
+
+// Directory is mfa.Directory and mfa.Mailer over Microsoft Graph.
+type Directory struct {
+	client  *msgraphsdk.GraphServiceClient
+	adapter abstractions.RequestAdapter
+	base    string // without version
+}
+
+var (
+	_ mfa.Directory = (*Directory)(nil)
+	_ mfa.Mailer    = (*Directory)(nil)
+)
+
+// New returns a Directory that authenticates with cfg.Credential. The
+// configured host is the only one the token is sent to, and the scope is
+// explicit: the SDK's defaults would send no token at all to a host other
+// than Microsoft's Graph hosts.
+func New(cfg Config) (*Directory, error) {
+	if cfg.Credential == nil {
+		return nil, errors.New("graph: a credential is required")
+	}
+	base, u, err := parseBase(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	scope := cfg.Scope
+	if scope == "" {
+		scope = base + "/.default"
+	}
+	auth, err := graphauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(cfg.Credential, []string{scope}, []string{u.Hostname()})
+	if err != nil {
+		return nil, fmt.Errorf("graph: authentication provider: %w", err)
+	}
+	return newDirectory(base, auth, cfg.HTTPClient)
+}
+
+// NewAnonymous returns a Directory that sends no token, for the fake in
+// tests and in the demo.
+func NewAnonymous(baseURL string) (*Directory, error) {
+	base, _, err := parseBase(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	return newDirectory(base, &authentication.AnonymousAuthenticationProvider{}, nil)
+}
+
+func parseBase(raw string) (string, *url.URL, error) {
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	raw = strings.TrimRight(raw, "/")
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", nil, fmt.Errorf("graph: base URL %q is not an absolute http(s) URL", raw)
+	}
+	return raw, u, nil
+}
+
+func newDirectory(base string, auth authentication.AuthenticationProvider, hc *http.Client) (*Directory, error) {
+	client := &http.Client{
+		// Redirects are followed by the redirect middleware.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       100 * time.Second,
+	}
+	var parent http.RoundTripper = khttp.GetDefaultTransport()
+	if hc != nil && hc.Transport != nil {
+		parent = hc.Transport
+	}
+	if hc != nil && hc.Timeout > 0 {
+		client.Timeout = hc.Timeout
+	}
+	client.Transport = khttp.NewCustomTransportWithParentTransport(bodyCopy{next: parent}, middlewares()...)
+	adapter, err := msgraphsdk.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, nil, nil, client)
+	if err != nil {
+		return nil, fmt.Errorf("graph: request adapter: %w", err)
+	}
+	adapter.SetBaseUrl(base + "/v1.0")
+	return &Directory{client: msgraphsdk.NewGraphServiceClient(adapter), adapter: adapter, base: base}, nil
+}
+
+// middlewares is the SDK's default pipeline in a fixed order. Compression
+// must come before retry: a retried request then resends the compressed
+// body with its header, instead of the header over the raw body.
+func middlewares() []khttp.Middleware {
+	opts := msgraphsdk.GetDefaultClientOptions()
+	return []khttp.Middleware{
+		msgraphcore.NewGraphTelemetryHandler(&opts),
+		khttp.NewUrlReplaceHandler(true, msgraphcore.ReplacementPairs),
+		khttp.NewUserAgentHandler(),
+		khttp.NewParametersNameDecodingHandler(),
+		khttp.NewHeadersInspectionHandler(),
+		khttp.NewRedirectHandler(),
+		khttp.NewCompressionHandler(),
+		khttp.NewRetryHandler(),
+	}
+}

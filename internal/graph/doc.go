@@ -1,0 +1,36 @@
+// Package graph implements mfa.Directory and mfa.Mailer over Microsoft
+// Graph with msgraph-sdk-go. It is the only package that imports the SDK:
+// Graph models become the domain's plain types here, and every failure
+// becomes an *mfa.DirectoryError (status, Graph code and message,
+// request-id, and on 403 the permission the call needs).
+//
+// Phone numbers are masked with mfa.MaskPhone before they leave the
+// package. Methods are deleted only through their typed collections
+// (phoneMethods, fido2Methods, …; hardware OATH through beta) — Graph
+// refuses DELETE on authentication/methods/{id} — and the password is
+// never deleted.
+//
+// The HTTP pipeline keeps the SDK's middleware but in a fixed order, with
+// compression before retry: kiota-http-go builds its default list from a
+// Go map, and when retry lands first a POST retried after a 429 is resent
+// with "Content-Encoding: gzip" over an uncompressed body.
+//
+// # Permissions
+//
+// Application permissions mfabot needs, least privileged first (the
+// Permissions table holds the same data for the README and error
+// messages):
+//
+//	Feature                           Permission                          Why
+//	find users, manager               User.Read.All                       GET /users/{id}, /users?$filter=mail, /users/{id}/manager
+//	list methods                      UserAuthenticationMethod.Read.All   GET /users/{id}/authentication/methods
+//	delete methods, issue TAP         UserAuthenticationMethod.ReadWrite.All  typed DELETEs, POST temporaryAccessPassMethods
+//	revoke sessions                   User.RevokeSessions.All             POST /users/{id}/revokeSignInSessions
+//	group membership, role groups     GroupMember.Read.All                checkMemberGroups, transitiveMemberOf, ownedObjects
+//	directory roles (active, PIM)     RoleManagement.Read.Directory       roleAssignments, roleEligibilityScheduleInstances
+//	notify by mail (optional)         Mail.Send                           POST /users/{from}/sendMail
+//
+// UserAuthenticationMethod.ReadWrite.All includes the read permission, so
+// a deployment may grant it alone for the methods. Deleting hardware OATH
+// tokens uses the beta endpoint with the same permission.
+package graph

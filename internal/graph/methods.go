@@ -1,0 +1,96 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// ListMethods lists the user's methods. Phone numbers are masked here and
+// never leave the package in full.
+func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Method, error) {
+	res, err := d.client.Users().ByUserId(userID).Authentication().Methods().Get(ctx, nil)
+	if err != nil {
+		return nil, fail("list authentication methods", PermMethodsRead, err)
+	}
+	var out []mfa.Method
+	for {
+		if res == nil {
+			return out, nil
+		}
+		for _, m := range res.GetValue() {
+			if m != nil {
+				out = append(out, toMethod(m))
+			}
+		}
+		next := res.GetOdataNextLink()
+		if next == nil || *next == "" {
+			return out, nil
+		}
+		res, err = d.client.Users().ByUserId(userID).Authentication().Methods().WithUrl(*next).Get(ctx, nil)
+		if err != nil {
+			return nil, fail("list authentication methods", PermMethodsRead, err)
+		}
+	}
+}
+
+// toMethod converts one SDK method. Types the SDK does not know (hardware
+// OATH is beta only) arrive as the base type with their @odata.type.
+func toMethod(m models.AuthenticationMethodable) mfa.Method {
+	out := mfa.Method{ID: str(m.GetId())}
+	switch v := m.(type) {
+	case models.PhoneAuthenticationMethodable:
+		out.Kind = mfa.KindPhone
+		if t := v.GetPhoneType(); t != nil {
+			out.PhoneType = t.String()
+		}
+		out.Label = mfa.MaskPhone(str(v.GetPhoneNumber()))
+	case models.MicrosoftAuthenticatorAuthenticationMethodable:
+		out.Kind, out.Label, out.Created = mfa.KindAuthenticator, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
+	case models.SoftwareOathAuthenticationMethodable:
+		out.Kind = mfa.KindSoftwareOATH
+	case models.Fido2AuthenticationMethodable:
+		out.Kind, out.Label, out.Created = mfa.KindFIDO2, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
+	case models.EmailAuthenticationMethodable:
+		out.Kind, out.Label = mfa.KindEmail, maskEmail(str(v.GetEmailAddress()))
+	case models.WindowsHelloForBusinessAuthenticationMethodable:
+		out.Kind, out.Label, out.Created = mfa.KindWindowsHello, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
+	case models.TemporaryAccessPassAuthenticationMethodable:
+		out.Kind, out.Created = mfa.KindTAP, tm(v.GetCreatedDateTime())
+	case models.PlatformCredentialAuthenticationMethodable:
+		out.Kind, out.Label, out.Created = mfa.KindPlatformCredential, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
+	case models.PasswordAuthenticationMethodable:
+		out.Kind, out.Created = mfa.KindPassword, tm(v.GetCreatedDateTime())
+	default:
+		switch t := str(m.GetOdataType()); t {
+		case "#microsoft.graph.hardwareOathAuthenticationMethod":
+			out.Kind = mfa.KindHardwareOATH
+			if s, ok := m.GetAdditionalData()["displayName"].(*string); ok {
+				out.Label = str(s)
+			}
+		default:
+			out.Kind, out.Label = mfa.KindUnknown, strings.TrimPrefix(t, "#microsoft.graph.")
+		}
+	}
+	return out
+}
+
+func tm(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// maskEmail keeps the first letter and the domain: "c•••@example.com".
+func maskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" {
+		return "•••"
+	}
+	return string([]rune(local)[:1]) + "•••@" + domain
+}

@@ -1,0 +1,31 @@
+package graph
+
+// Permission is an application permission mfabot needs, and why.
+type Permission struct {
+	Feature    string
+	Permission string
+	Why        string
+}
+
+// Least-privileged application permissions per call.
+const (
+	PermUserRead        = "User.Read.All"
+	PermMethodsRead     = "UserAuthenticationMethod.Read.All"
+	PermMethodsWrite    = "UserAuthenticationMethod.ReadWrite.All"
+	PermRevokeSessions  = "User.RevokeSessions.All"
+	PermGroupMemberRead = "GroupMember.Read.All"
+	PermRoleRead        = "RoleManagement.Read.Directory"
+	PermMailSend        = "Mail.Send"
+)
+
+// Permissions lists every application permission mfabot uses, for the
+// README and for setup checks.
+var Permissions = []Permission{
+	{"Find users and their manager", PermUserRead, "GET /users/{id|upn}, /users?$filter=mail eq '…', /users/{id}/manager"},
+	{"List authentication methods", PermMethodsRead, "GET /users/{id}/authentication/methods (covered by the ReadWrite permission)"},
+	{"Delete methods, issue a Temporary Access Pass", PermMethodsWrite, "typed DELETE /users/{id}/authentication/{type}Methods/{id}, POST temporaryAccessPassMethods"},
+	{"Revoke sign-in sessions", PermRevokeSessions, "POST /users/{id}/revokeSignInSessions"},
+	{"Group membership and role-assignable groups", PermGroupMemberRead, "POST /users/{id}/checkMemberGroups, GET transitiveMemberOf, ownedObjects"},
+	{"Directory roles, active and PIM-eligible", PermRoleRead, "GET roleManagement/directory/roleAssignments and roleEligibilityScheduleInstances"},
+	{"Notify users by mail (optional)", PermMailSend, "POST /users/{from}/sendMail"},
+}

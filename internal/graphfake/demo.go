@@ -1,0 +1,109 @@
+package graphfake
+
+import (
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// Stable ids of the demo tenant's groups.
+const (
+	DemoHelpdeskGroupID       = "0d1e2f30-0000-4000-8000-000000000001"
+	DemoApproverGroupID       = "0d1e2f30-0000-4000-8000-000000000002"
+	DemoProtectedGroupID      = "0d1e2f30-0000-4000-8000-000000000003"
+	DemoRoleAssignableGroupID = "0d1e2f30-0000-4000-8000-000000000004"
+)
+
+// Stable ids of the demo tenant's users.
+const (
+	DemoAgentID       = "a0000000-0000-4000-8000-000000000001" // hanna@contoso.com, helpdesk
+	DemoAgent2ID      = "a0000000-0000-4000-8000-000000000002" // harry@contoso.com, helpdesk
+	DemoApproverID    = "a0000000-0000-4000-8000-000000000003" // ada@contoso.com, approver
+	DemoApprover2ID   = "a0000000-0000-4000-8000-000000000004" // abe@contoso.com, approver
+	DemoManagerID     = "a0000000-0000-4000-8000-000000000005" // mona@contoso.com, manager of Alice, Bob and Carol
+	DemoAliceID       = "a0000000-0000-4000-8000-000000000010" // default mobile, alternate, office, Authenticator, OATH, FIDO2
+	DemoBobID         = "a0000000-0000-4000-8000-000000000011" // Authenticator only
+	DemoCarolID       = "a0000000-0000-4000-8000-000000000012" // default Authenticator, phone, Windows Hello, hardware OATH, email
+	DemoAdminID       = "a0000000-0000-4000-8000-000000000020" // gloria@contoso.com, Global Administrator
+	DemoBreakGlassID  = "a0000000-0000-4000-8000-000000000021" // breakglass@contoso.com, protected group
+	DemoEligibleID    = "a0000000-0000-4000-8000-000000000022" // eli@contoso.com, PIM-eligible
+	DemoTierZeroID    = "a0000000-0000-4000-8000-000000000023" // rita@contoso.com, role-assignable group member
+	DemoGroupOwnerID  = "a0000000-0000-4000-8000-000000000024" // owen@contoso.com, role-assignable group owner
+	DemoGuestID       = "a0000000-0000-4000-8000-000000000030" // guest
+	DemoNoMethodsID   = "a0000000-0000-4000-8000-000000000031" // nora@contoso.com, password only
+	DemoDisabledID    = "a0000000-0000-4000-8000-000000000032" // dan@contoso.com, disabled
+	demoAuthenticator = "6803c096-c096-6803-96c0-036896c00368"
+)
+
+// DemoTenant is a small Contoso: helpdesk agents, approvers, ordinary users
+// with various methods, and every kind of protected target.
+func DemoTenant() Tenant {
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	phone := func(id, typ, number string) Method {
+		return Method{Kind: mfa.KindPhone, ID: id, PhoneType: typ, PhoneNumber: number, Created: t0}
+	}
+	app := func(id, device string) Method {
+		return Method{Kind: mfa.KindAuthenticator, ID: id, DisplayName: device, Created: t0}
+	}
+	user := func(id, upn, name, title, dept string, def string, ms ...Method) User {
+		return User{ID: id, UPN: upn, Mail: upn, DisplayName: name, JobTitle: title, Department: dept,
+			AccountEnabled: true, UserType: "Member", Methods: ms, DefaultMethodID: def}
+	}
+	t := Tenant{
+		Users: []User{
+			user(DemoAgentID, "hanna@contoso.com", "Hanna Helpdesk", "Service Desk Agent", "IT", demoAuthenticator, app(demoAuthenticator, "Hanna's Pixel")),
+			user(DemoAgent2ID, "harry@contoso.com", "Harry Helpdesk", "Service Desk Agent", "IT", demoAuthenticator, app(demoAuthenticator, "Harry's iPhone")),
+			user(DemoApproverID, "ada@contoso.com", "Ada Approver", "Service Desk Lead", "IT", demoAuthenticator, app(demoAuthenticator, "Ada's iPhone")),
+			user(DemoApprover2ID, "abe@contoso.com", "Abe Approver", "Security Analyst", "Security", demoAuthenticator, app(demoAuthenticator, "Abe's Galaxy")),
+			user(DemoManagerID, "mona@contoso.com", "Mona Manager", "Sales Director", "Sales", demoAuthenticator, app(demoAuthenticator, "Mona's iPhone")),
+			user(DemoAliceID, "alice@contoso.com", "Alice Example", "Account Executive", "Sales", MobilePhoneID,
+				phone(MobilePhoneID, mfa.PhoneMobile, "+1 2065555555"),
+				phone(AlternatePhoneID, mfa.PhoneAlternateMobile, "+1 2065555556"),
+				phone(OfficePhoneID, mfa.PhoneOffice, "+1 2065555557"),
+				app(demoAuthenticator, "Alice's iPhone"),
+				Method{Kind: mfa.KindSoftwareOATH, ID: "b172893e-893e-b172-3e89-72b13e8972b1", Created: t0},
+				Method{Kind: mfa.KindFIDO2, ID: "-2_GRUg2-HYz6_1YG4YRAQ2", DisplayName: "Red key", Created: t0}),
+			user(DemoBobID, "bob@contoso.com", "Bob Example", "Account Manager", "Sales", demoAuthenticator, app(demoAuthenticator, "Bob's Pixel")),
+			user(DemoCarolID, "carol@contoso.com", "Carol Example", "Engineer", "R&D", demoAuthenticator,
+				app(demoAuthenticator, "Carol's iPhone"),
+				phone(MobilePhoneID, mfa.PhoneMobile, "+44 7700900123"),
+				Method{Kind: mfa.KindWindowsHello, ID: "b5e01f81-1f81-b5e0-811f-e0b5811fe0b5", DisplayName: "Carol's Surface", Created: t0},
+				Method{Kind: mfa.KindHardwareOATH, ID: "aad49556-fd6d-4a8a-9b44-9c4b45e4ac11", DisplayName: "Token 1234"},
+				Method{Kind: mfa.KindEmail, ID: EmailMethodID, Email: "carol.home@example.com"}),
+			user(DemoAdminID, "gloria@contoso.com", "Gloria Admin", "IT Director", "IT", MobilePhoneID, phone(MobilePhoneID, mfa.PhoneMobile, "+1 4255550100")),
+			user(DemoBreakGlassID, "breakglass@contoso.com", "Break Glass", "", "", "", Method{Kind: mfa.KindFIDO2, ID: "bg-fido-1", DisplayName: "Vault key", Created: t0}),
+			user(DemoEligibleID, "eli@contoso.com", "Eli Eligible", "Systems Engineer", "IT", MobilePhoneID, phone(MobilePhoneID, mfa.PhoneMobile, "+1 4255550101")),
+			user(DemoTierZeroID, "rita@contoso.com", "Rita Tier0", "Identity Engineer", "IT", demoAuthenticator, app(demoAuthenticator, "Rita's iPhone")),
+			user(DemoGroupOwnerID, "owen@contoso.com", "Owen Owner", "IT Manager", "IT", demoAuthenticator, app(demoAuthenticator, "Owen's iPhone")),
+			{ID: DemoGuestID, UPN: "gus_fabrikam.com#EXT#@contoso.com", Mail: "gus@fabrikam.com", DisplayName: "Gus Guest", UserType: "Guest",
+				AccountEnabled: true, Methods: []Method{phone(MobilePhoneID, mfa.PhoneMobile, "+1 3125550199")}, DefaultMethodID: MobilePhoneID},
+			user(DemoNoMethodsID, "nora@contoso.com", "Nora Nomethods", "Intern", "Sales", ""),
+			func() User {
+				u := user(DemoDisabledID, "dan@contoso.com", "Dan Departed", "Former Employee", "Sales", MobilePhoneID, phone(MobilePhoneID, mfa.PhoneMobile, "+1 2065550111"))
+				u.AccountEnabled = false
+				return u
+			}(),
+		},
+		Groups: []Group{
+			{ID: DemoHelpdeskGroupID, DisplayName: "MFA Helpdesk", Members: []string{DemoAgentID, DemoAgent2ID}},
+			{ID: DemoApproverGroupID, DisplayName: "MFA Approvers", Members: []string{DemoApproverID, DemoApprover2ID}},
+			{ID: DemoProtectedGroupID, DisplayName: "Break-glass and VIP", Members: []string{DemoBreakGlassID}},
+			{ID: DemoRoleAssignableGroupID, DisplayName: "Tier 0 Operators", IsAssignableToRole: true,
+				Members: []string{DemoTierZeroID}, Owners: []string{DemoGroupOwnerID}},
+		},
+		Roles: []Role{
+			{ID: "d1000000-0000-4000-8000-000000000001", TemplateID: GlobalAdminRoleID, DisplayName: "Global Administrator",
+				Members: []string{DemoAdminID, DemoBreakGlassID}},
+		},
+		Eligible: []Eligibility{
+			{ID: "e1000000-0000-4000-8000-000000000001", PrincipalID: DemoEligibleID, RoleTemplateID: PrivRoleAdminID, RoleName: "Privileged Role Administrator"},
+		},
+	}
+	for i, u := range t.Users {
+		switch u.ID {
+		case DemoAliceID, DemoBobID, DemoCarolID:
+			t.Users[i].ManagerID = DemoManagerID
+		}
+	}
+	return t
+}

@@ -1,0 +1,286 @@
+package graphfake
+
+import (
+	"crypto/rand"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// kindOfCollection maps a collection segment to a method kind.
+func kindOfCollection(coll string) (mfa.MethodKind, bool) {
+	k, ok := strings.CutSuffix(coll, "Methods")
+	if !ok {
+		return "", false
+	}
+	switch kind := mfa.MethodKind(k); kind {
+	case mfa.KindPhone, mfa.KindAuthenticator, mfa.KindSoftwareOATH, mfa.KindHardwareOATH, mfa.KindFIDO2,
+		mfa.KindEmail, mfa.KindWindowsHello, mfa.KindTAP, mfa.KindPlatformCredential, mfa.KindPassword:
+		return kind, true
+	}
+	return "", false
+}
+
+// inVersion reports whether Graph serves the kind's collection in the
+// version: hardware OATH is beta only.
+func inVersion(k mfa.MethodKind, version string) bool {
+	return k != mfa.KindHardwareOATH || version == "beta"
+}
+
+func odataType(k mfa.MethodKind) string {
+	return "#microsoft.graph." + string(k) + "AuthenticationMethod"
+}
+
+func stamp(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// methodJSON renders a method as Graph lists it. Secrets (TAP value,
+// password, OATH secret) are null on reads, as in Graph.
+func methodJSON(m Method, now time.Time) map[string]any {
+	j := map[string]any{"@odata.type": odataType(m.Kind), "id": m.ID}
+	switch m.Kind {
+	case mfa.KindPhone:
+		j["phoneNumber"], j["phoneType"] = m.PhoneNumber, m.PhoneType
+		j["smsSignInState"] = "notSupported"
+	case mfa.KindAuthenticator:
+		j["displayName"], j["deviceTag"], j["phoneAppVersion"], j["createdDateTime"] = m.DisplayName, "SoftwareTokenActivated", "6.8.7", stamp(m.Created)
+	case mfa.KindSoftwareOATH:
+		j["secretKey"] = nil
+	case mfa.KindHardwareOATH:
+		j["displayName"], j["serialNumber"] = m.DisplayName, "SN-"+m.ID[:min(6, len(m.ID))]
+	case mfa.KindFIDO2:
+		j["displayName"], j["createdDateTime"], j["model"], j["attestationLevel"] = m.DisplayName, stamp(m.Created), "NFC key", "attested"
+		j["aaGuid"] = "2fc0579f-8113-47ea-b116-555a8db9202a"
+	case mfa.KindEmail:
+		j["emailAddress"] = m.Email
+	case mfa.KindWindowsHello, mfa.KindPlatformCredential:
+		j["displayName"], j["createdDateTime"], j["keyStrength"] = m.DisplayName, stamp(m.Created), "normal"
+		if m.Kind == mfa.KindPlatformCredential {
+			j["platform"] = "macOS"
+		}
+	case mfa.KindTAP:
+		start := m.Start
+		if start.IsZero() {
+			start = m.Created
+		}
+		usable, reason := true, "EnabledByPolicy"
+		switch {
+		case now.Before(start):
+			usable, reason = false, "NotYetValid"
+		case now.After(start.Add(m.Lifetime)):
+			usable, reason = false, "Expired"
+		}
+		j["temporaryAccessPass"] = nil
+		j["createdDateTime"], j["startDateTime"] = stamp(m.Created), stamp(start)
+		j["lifetimeInMinutes"], j["isUsableOnce"] = int(m.Lifetime/time.Minute), m.OneTime
+		j["isUsable"], j["methodUsabilityReason"] = usable, reason
+	case mfa.KindPassword:
+		j["password"], j["createdDateTime"] = nil, stamp(m.Created)
+	}
+	return j
+}
+
+// listMethods serves authentication/methods and the typed collections.
+func (s *Server) listMethods(w http.ResponseWriter, r *http.Request) {
+	key, coll := r.PathValue("user"), r.PathValue("coll")
+	var kind mfa.MethodKind
+	if coll != "" {
+		k, ok := kindOfCollection(coll)
+		if !ok || !inVersion(k, version(r)) {
+			writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+coll+"'.")
+			return
+		}
+		kind = k
+	}
+	s.mu.Lock()
+	u := s.user(key)
+	var items []map[string]any
+	if u != nil {
+		now := s.opts.Now()
+		for _, m := range u.Methods {
+			if kind == "" || m.Kind == kind {
+				items = append(items, methodJSON(m, now))
+			}
+		}
+	}
+	s.mu.Unlock()
+	if u == nil {
+		notFoundUser(w, r, key)
+		return
+	}
+	if coll == "" {
+		coll = "methods"
+	}
+	collection(w, r, "users('"+key+"')/authentication/"+coll, items)
+}
+
+func (s *Server) getMethod(w http.ResponseWriter, r *http.Request) {
+	key, coll, id := r.PathValue("user"), r.PathValue("coll"), r.PathValue("id")
+	if coll == "methods" {
+		genericMethodsFailure(w, r, key, id)
+		return
+	}
+	kind, ok := kindOfCollection(coll)
+	if !ok || !inVersion(kind, version(r)) {
+		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+coll+"'.")
+		return
+	}
+	s.mu.Lock()
+	u := s.user(key)
+	var j map[string]any
+	if u != nil {
+		if i := slices.IndexFunc(u.Methods, func(m Method) bool { return m.Kind == kind && m.ID == id }); i >= 0 {
+			j = methodJSON(u.Methods[i], s.opts.Now())
+		}
+	}
+	s.mu.Unlock()
+	switch {
+	case u == nil:
+		notFoundUser(w, r, key)
+	case j == nil:
+		writeError(w, r, http.StatusNotFound, "itemNotFound", "The requested authentication method was not found.")
+	default:
+		writeJSON(w, http.StatusOK, j)
+	}
+}
+
+// genericMethodsFailure is what Graph answers to a DELETE or GET of
+// authentication/methods/{id}: the backend has no such route.
+func genericMethodsFailure(w http.ResponseWriter, r *http.Request, user, id string) {
+	writeError(w, r, http.StatusNotFound, "UnknownError",
+		"No HTTP resource was found that matches the request URI 'https://mface.windowsazure.com/odata/users("+user+")/authentication/methods("+id+")'.")
+}
+
+// deleteMethod applies Graph's rules for typed DELETEs.
+func (s *Server) deleteMethod(w http.ResponseWriter, r *http.Request) {
+	key, coll, id := r.PathValue("user"), r.PathValue("coll"), r.PathValue("id")
+	switch coll {
+	case "methods":
+		genericMethodsFailure(w, r, key, id)
+		return
+	case "passwordMethods":
+		writeError(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested resource does not support http method 'DELETE'.")
+		return
+	}
+	kind, ok := kindOfCollection(coll)
+	if !ok || !inVersion(kind, version(r)) {
+		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+coll+"'.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.user(key)
+	if u == nil {
+		notFoundUser(w, r, key)
+		return
+	}
+	idx := slices.IndexFunc(u.Methods, func(m Method) bool { return m.Kind == kind && m.ID == id })
+	if idx < 0 {
+		writeError(w, r, http.StatusNotFound, "itemNotFound", "The requested authentication method was not found.")
+		return
+	}
+	m := u.Methods[idx]
+	if m.ID == u.DefaultMethodID && s.blocksDefault(u, m) {
+		msg := "Cannot delete default method with other methods configured. Please change default method before deletion."
+		writeErrorInner(w, r, http.StatusBadRequest, "badRequest", msg, map[string]any{"message": msg})
+		return
+	}
+	if m.Kind == mfa.KindPhone && m.PhoneType == mfa.PhoneMobile &&
+		slices.ContainsFunc(u.Methods, func(x Method) bool { return x.Kind == mfa.KindPhone && x.PhoneType == mfa.PhoneAlternateMobile }) {
+		badRequest(w, r, "Cannot delete the mobile phone method while an alternate mobile phone method exists. Update the mobile number or delete the alternate mobile number first.")
+		return
+	}
+	u.Methods = slices.Delete(u.Methods, idx, idx+1)
+	if u.DefaultMethodID == m.ID {
+		u.DefaultMethodID = ""
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// blocksDefault reports whether another method keeps the default one
+// from being deleted.
+func (s *Server) blocksDefault(u *User, def Method) bool {
+	for _, x := range u.Methods {
+		if x.ID == def.ID && x.Kind == def.Kind || x.Kind == mfa.KindPassword {
+			continue
+		}
+		if s.opts.AnyMethodBlocksDefault {
+			return true
+		}
+		switch x.Kind {
+		case mfa.KindPhone, mfa.KindAuthenticator, mfa.KindSoftwareOATH, mfa.KindHardwareOATH:
+			return true
+		}
+	}
+	return false
+}
+
+// createMethod supports POST temporaryAccessPassMethods.
+func (s *Server) createMethod(w http.ResponseWriter, r *http.Request) {
+	key, coll := r.PathValue("user"), r.PathValue("coll")
+	if coll != "temporaryAccessPassMethods" {
+		writeError(w, r, http.StatusBadRequest, "BadRequest", "Creating "+coll+" is not supported by this fake.")
+		return
+	}
+	var body struct {
+		IsUsableOnce      *bool      `json:"isUsableOnce"`
+		LifetimeInMinutes *int       `json:"lifetimeInMinutes"`
+		StartDateTime     *time.Time `json:"startDateTime"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	lifetime := 60
+	if body.LifetimeInMinutes != nil {
+		lifetime = *body.LifetimeInMinutes
+	}
+	if lifetime < 10 || lifetime > 43200 {
+		badRequest(w, r, "The lifetime of a Temporary Access Pass must be between 10 and 43200 minutes.")
+		return
+	}
+	s.mu.Lock()
+	u := s.user(key)
+	var m Method
+	if u != nil {
+		now := s.opts.Now().UTC()
+		m = Method{Kind: mfa.KindTAP, ID: newID(), Created: now, Start: now, Lifetime: time.Duration(lifetime) * time.Minute}
+		if body.IsUsableOnce != nil {
+			m.OneTime = *body.IsUsableOnce
+		}
+		if body.StartDateTime != nil {
+			m.Start = body.StartDateTime.UTC()
+		}
+		// One pass per user: a new one replaces the old.
+		u.Methods = slices.DeleteFunc(u.Methods, func(x Method) bool { return x.Kind == mfa.KindTAP })
+		u.Methods = append(u.Methods, m)
+	}
+	now := s.opts.Now()
+	s.mu.Unlock()
+	if u == nil {
+		notFoundUser(w, r, key)
+		return
+	}
+	j := methodJSON(m, now)
+	j["temporaryAccessPass"] = newPass(8)
+	j["@odata.context"] = "https://graph.microsoft.com/" + version(r) + "/$metadata#users('" + key + "')/authentication/temporaryAccessPassMethods/$entity"
+	w.Header().Set("Location", "https://graph.microsoft.com/"+version(r)+"/users/"+u.ID+"/authentication/temporaryAccessPassMethods/"+m.ID)
+	writeJSON(w, http.StatusCreated, j)
+}
+
+// newPass returns a random pass like Graph's ("+drkzqAD").
+func newPass(n int) string {
+	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789+#!$%"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

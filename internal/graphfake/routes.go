@@ -1,0 +1,130 @@
+package graphfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /users", s.listUsers)
+	m.HandleFunc("GET /users/{user}", s.getUser)
+	m.HandleFunc("GET /users/{user}/manager", s.getManager)
+	m.HandleFunc("POST /users/{user}/revokeSignInSessions", s.revoke)
+	m.HandleFunc("POST /users/{user}/checkMemberGroups", s.checkMemberGroups)
+	m.HandleFunc("POST /users/{user}/sendMail", s.sendMail)
+	m.HandleFunc("GET /users/{user}/transitiveMemberOf", s.transitiveMemberOf)
+	m.HandleFunc("GET /users/{user}/transitiveMemberOf/{cast}", s.transitiveMemberOf)
+	m.HandleFunc("GET /users/{user}/ownedObjects", s.ownedObjects)
+	m.HandleFunc("GET /users/{user}/ownedObjects/{cast}", s.ownedObjects)
+	m.HandleFunc("GET /users/{user}/authentication/methods", s.listMethods)
+	m.HandleFunc("GET /users/{user}/authentication/{coll}", s.listMethods)
+	m.HandleFunc("GET /users/{user}/authentication/{coll}/{id}", s.getMethod)
+	m.HandleFunc("DELETE /users/{user}/authentication/{coll}/{id}", s.deleteMethod)
+	m.HandleFunc("POST /users/{user}/authentication/{coll}", s.createMethod)
+	m.HandleFunc("GET /roleManagement/directory/roleAssignments", s.roleAssignments)
+	m.HandleFunc("GET /roleManagement/directory/roleEligibilityScheduleInstances", s.eligibilityInstances)
+	s.mux = m
+}
+
+// castType reads an OData cast segment: "microsoft.graph.group" or the
+// alias "graph.group" (which the Go SDK sends) both give "group".
+func castType(seg string) (string, bool) {
+	switch {
+	case seg == "":
+		return "", true
+	case strings.HasPrefix(seg, "microsoft.graph."):
+		return seg[len("microsoft.graph."):], true
+	case strings.HasPrefix(seg, "graph."):
+		return seg[len("graph."):], true
+	}
+	return "", false
+}
+
+// eqClause is one "prop eq 'value'" of a $filter.
+type eqClause struct{ prop, value string }
+
+// parseEqFilter parses "a eq 'x' or b eq 'y'" over the allowed properties.
+func parseEqFilter(f string, allowed ...string) ([]eqClause, error) {
+	var out []eqClause
+	for _, part := range splitOr(f) {
+		part = strings.TrimSpace(part)
+		prop, val, ok := strings.Cut(part, " eq ")
+		prop, val = strings.TrimSpace(prop), strings.TrimSpace(val)
+		if !ok || len(val) < 2 || val[0] != '\'' || val[len(val)-1] != '\'' {
+			return nil, fmt.Errorf("Invalid filter clause: %s", part)
+		}
+		okProp := false
+		for _, a := range allowed {
+			okProp = okProp || strings.EqualFold(a, prop)
+		}
+		if !okProp {
+			return nil, fmt.Errorf("Unsupported or invalid query filter clause specified for property '%s'.", prop)
+		}
+		out = append(out, eqClause{prop: strings.ToLower(prop), value: strings.ReplaceAll(val[1:len(val)-1], "''", "'")})
+	}
+	return out, nil
+}
+
+// splitOr splits on " or " outside quotes.
+func splitOr(f string) []string {
+	var parts []string
+	in := false
+	start := 0
+	for i := 0; i < len(f); i++ {
+		switch {
+		case f[i] == '\'':
+			in = !in
+		case !in && strings.HasPrefix(f[i:], " or "):
+			parts = append(parts, f[start:i])
+			start = i + len(" or ")
+			i += len(" or ") - 1
+		}
+	}
+	return append(parts, f[start:])
+}
+
+// collection answers an OData collection.
+func collection(w http.ResponseWriter, r *http.Request, context string, items []map[string]any) {
+	if items == nil {
+		items = []map[string]any{}
+	}
+	out := map[string]any{
+		"@odata.context": "https://graph.microsoft.com/" + version(r) + "/$metadata#" + context,
+		"value":          items,
+	}
+	if r.URL.Query().Get("$count") == "true" {
+		out["@odata.count"] = len(items)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// decodeBody reads a JSON request body (already gunzipped).
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, r, http.StatusBadRequest, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
+		return false
+	}
+	return true
+}
+
+// selectFields keeps the $select-ed properties of full, or the default
+// set when there is no $select. An unknown property is a 400.
+func selectFields(r *http.Request, full map[string]any, defaults []string) (map[string]any, error) {
+	keys := defaults
+	if sel := r.URL.Query().Get("$select"); sel != "" {
+		keys = strings.Split(sel, ",")
+	}
+	out := map[string]any{}
+	for _, k := range keys {
+		k = strings.TrimSpace(k)
+		v, ok := full[k]
+		if !ok {
+			return nil, fmt.Errorf("Could not find a property named '%s' on type 'microsoft.graph.user'.", k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,212 @@
+package graphfake
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a fake.
+type Options struct {
+	// Tenant seeds the directory; DemoTenant() is a ready one.
+	Tenant Tenant
+	// RequireToken, when set, makes every request without the header
+	// "Authorization: Bearer <RequireToken>" fail with 401.
+	RequireToken string
+	// Latency is added to every request.
+	Latency time.Duration
+	// RevokeNoContent makes revokeSignInSessions answer 204 (its documented
+	// intent) instead of 200 {"value":true} (what Graph really answers).
+	RevokeNoContent bool
+	// AnyMethodBlocksDefault makes every other non-password method block the
+	// deletion of the default method. By default only second factors that
+	// can be a default (phones, Authenticator, software and hardware OATH)
+	// block it, matching the portal's "Require re-register MFA" removing
+	// exactly those. Graph documents "other methods" without a list.
+	AnyMethodBlocksDefault bool
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Server is a fake of Microsoft Graph.
+type Server struct {
+	mu       sync.Mutex
+	opts     Options
+	latency  time.Duration
+	users    map[string]*User // by id
+	groups   map[string]*Group
+	roles    []Role
+	eligible []Eligibility
+	revoked  map[string]int
+	mails    []Mail
+	requests []Request
+	faults   []*Fault
+	mux      *http.ServeMux
+	ts       *httptest.Server
+}
+
+// New starts a fake on a loopback port.
+func New(opts Options) *Server {
+	s := NewUnstarted(opts)
+	s.ts = httptest.NewServer(s.Handler())
+	return s
+}
+
+// NewUnstarted returns a fake that listens nowhere; mount Handler on a
+// listener of your own.
+func NewUnstarted(opts Options) *Server {
+	s := &Server{opts: opts, latency: opts.Latency}
+	if s.opts.Now == nil {
+		s.opts.Now = time.Now
+	}
+	s.Seed(opts.Tenant)
+	s.routes()
+	return s
+}
+
+// URL is the fake's base URL, without a version ("http://127.0.0.1:1234");
+// empty for an unstarted fake.
+func (s *Server) URL() string {
+	if s.ts == nil {
+		return ""
+	}
+	return s.ts.URL
+}
+
+// Close stops the fake's listener.
+func (s *Server) Close() {
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
+
+// Handler serves the fake's endpoints under /v1.0 and /beta.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// SetLatency changes the latency added to every request.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+type ctxKey int
+
+const versionKey ctxKey = 1
+
+func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
+	w := &statusWriter{ResponseWriter: rw}
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Time: s.opts.Now(),
+		Gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")}
+	if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "Bearer ") && len(a) > len("Bearer ") {
+		rec.Authorization = "Bearer"
+	}
+	defer func() {
+		rec.Status = w.status
+		s.mu.Lock()
+		s.requests = append(s.requests, rec)
+		s.mu.Unlock()
+	}()
+
+	s.mu.Lock()
+	lat := s.latency
+	s.mu.Unlock()
+	if lat > 0 {
+		t := time.NewTimer(lat)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if tok := s.opts.RequireToken; tok != "" && r.Header.Get("Authorization") != "Bearer "+tok {
+		msg := "Access token validation failure. Invalid audience."
+		if rec.Authorization == "" {
+			msg = "Access token is empty."
+		}
+		writeError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", msg)
+		return
+	}
+	version, rest, ok := splitVersion(r.URL.Path)
+	if !ok {
+		writeError(w, r, http.StatusBadRequest, "BadRequest", "Invalid version: "+firstSegment(r.URL.Path))
+		return
+	}
+	if f := s.fault(r.Method, rest); f != nil {
+		f.write(w, r)
+		return
+	}
+	if rec.Gzip {
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			writeError(w, r, http.StatusBadRequest, "BadRequest", "The request body is not valid gzip.")
+			return
+		}
+		r.Body = io.NopCloser(zr)
+	} else if ce := r.Header.Get("Content-Encoding"); ce != "" {
+		writeError(w, r, http.StatusUnsupportedMediaType, "BadRequest", "Unsupported Content-Encoding "+ce)
+		return
+	}
+	r2 := r.Clone(context.WithValue(r.Context(), versionKey, version))
+	r2.URL.Path = rest
+	r2.URL.RawPath = ""
+	if _, pattern := s.mux.Handler(r2); pattern == "" {
+		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+lastSegment(rest)+"'.")
+		return
+	}
+	s.mux.ServeHTTP(w, r2) // matches again, setting the path values
+}
+
+// splitVersion splits "/v1.0/users/x" into "v1.0" and "/users/x".
+func splitVersion(p string) (version, rest string, ok bool) {
+	for _, v := range []string{"v1.0", "beta"} {
+		if strings.HasPrefix(p, "/"+v+"/") {
+			return v, p[len(v)+1:], true
+		}
+	}
+	return "", "", false
+}
+
+func version(r *http.Request) string {
+	v, _ := r.Context().Value(versionKey).(string)
+	return v
+}
+
+func firstSegment(p string) string {
+	p = strings.TrimPrefix(p, "/")
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+func lastSegment(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	return p[strings.LastIndexByte(p, '/')+1:]
+}
