@@ -80,7 +80,7 @@ func (m Method) Describe() string {
 	if m.Kind == KindPhone && m.PhoneType != "" {
 		name += " (" + m.PhoneType + ")"
 	}
-	if m.Label != "" {
+	if m.Label != "" && m.Label != KindName(m.Kind) {
 		name += " " + m.Label
 	}
 	return name
