@@ -1,0 +1,138 @@
+// Package cards builds mfabot's Adaptive Cards (version 1.5, the highest
+// Teams renders for bots) as pure functions of domain values. Cards carry no
+// secret and no full phone number: methods come already masked from the
+// domain, and a Temporary Access Pass appears only in the card built by TAP,
+// which the bot sends to the requester's personal chat alone.
+package cards
+
+import (
+	"time"
+)
+
+// Card is an Adaptive Card, ready to marshal.
+type Card map[string]any
+
+// Version is the Adaptive Card version of every card.
+const Version = "1.5"
+
+// Schema is the $schema of every card.
+const Schema = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+// Verbs of the Action.Execute actions on mfabot's cards.
+const (
+	VerbRefresh    = "refresh"
+	VerbApprove    = "approve"
+	VerbReject     = "reject"
+	VerbCancel     = "cancel"
+	VerbConfirmYes = "confirm_yes"
+	VerbConfirmNo  = "confirm_no"
+)
+
+// Input ids on the approver's card.
+const (
+	InputVerification = "verification"
+	InputOverride     = "override"
+	InputNote         = "note"
+)
+
+// element is one card element or action.
+type element = map[string]any
+
+func newCard(body []element, actions []element) Card {
+	c := Card{
+		"type":    "AdaptiveCard",
+		"$schema": Schema,
+		"version": Version,
+		"body":    body,
+		"msteams": element{"width": "Full"},
+	}
+	if len(actions) > 0 {
+		c["actions"] = actions
+	}
+	return c
+}
+
+func text(s string, opts ...func(element)) element {
+	e := element{"type": "TextBlock", "text": s, "wrap": true}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+func bold(e element)   { e["weight"] = "Bolder" }
+func subtle(e element) { e["isSubtle"] = true }
+func small(e element)  { e["size"] = "Small" }
+func heading(e element) {
+	e["style"] = "heading"
+	e["size"] = "Medium"
+	e["weight"] = "Bolder"
+}
+func color(c string) func(element) { return func(e element) { e["color"] = c } }
+func spacing(s string) func(element) {
+	return func(e element) { e["spacing"] = s }
+}
+func separator(e element) { e["separator"] = true }
+
+type fact struct{ Title, Value string }
+
+func factSet(fs ...fact) element {
+	var out []element
+	for _, f := range fs {
+		if f.Value == "" {
+			continue
+		}
+		out = append(out, element{"title": f.Title, "value": f.Value})
+	}
+	return element{"type": "FactSet", "facts": out}
+}
+
+// header is the title with a coloured state badge on the right.
+func header(title, badge, badgeColor string) element {
+	cols := []element{
+		{"type": "Column", "width": "stretch", "items": []element{text(title, heading)}},
+	}
+	if badge != "" {
+		cols = append(cols, element{"type": "Column", "width": "auto", "verticalContentAlignment": "Center",
+			"items": []element{text(badge, bold, color(badgeColor), func(e element) { e["horizontalAlignment"] = "Right" })}})
+	}
+	return element{"type": "ColumnSet", "columns": cols}
+}
+
+// row is a two-column line: a label and a short marker on the right.
+func row(label, marker, markerColor string) element {
+	return element{"type": "ColumnSet", "spacing": "Small", "columns": []element{
+		{"type": "Column", "width": "stretch", "items": []element{text(label, spacing("None"))}},
+		{"type": "Column", "width": "auto", "items": []element{text(marker, color(markerColor), small, spacing("None"))}},
+	}}
+}
+
+// notice is a highlighted message at the top of a card.
+func notice(msg, style string) element {
+	c := "Default"
+	switch style {
+	case "attention":
+		c = "Attention"
+	case "good":
+		c = "Good"
+	case "warning":
+		c = "Warning"
+	}
+	return element{"type": "Container", "style": style, "items": []element{text(msg, color(c))}}
+}
+
+func execute(title, verb, requestID string, opts ...func(element)) element {
+	e := element{"type": "Action.Execute", "title": title, "verb": verb, "data": element{"requestId": requestID}}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// FormatTime formats a time for cards: UTC, minutes.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
+}

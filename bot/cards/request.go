@@ -1,0 +1,308 @@
+package cards
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// Role is who looks at a request card; each role sees its own actions.
+type Role int
+
+// Viewer roles.
+const (
+	// ViewBase is the card everybody sees by default (the posted message):
+	// state only, and a Refresh button while the request is pending.
+	ViewBase Role = iota
+	// ViewApprover may approve or reject.
+	ViewApprover
+	// ViewRequester may cancel.
+	ViewRequester
+	// ViewOther sees the state only.
+	ViewOther
+)
+
+// RequestView says how to render a request card.
+type RequestView struct {
+	Role Role
+	// Notice is shown at the top, e.g. why an action was refused.
+	Notice string
+	// NoticeStyle is a Container style: "attention", "good", "warning" or "".
+	NoticeStyle string
+	// RefreshUserIDs are the Teams user ids (MRIs) whose view Teams
+	// refreshes automatically while the request is pending (at most 60).
+	RefreshUserIDs []string
+}
+
+// MaxRefreshUsers is Teams' limit on refresh.userIds.
+const MaxRefreshUsers = 60
+
+// stateBadge is the text and colour of a state.
+func stateBadge(s mfa.State) (string, string) {
+	switch s {
+	case mfa.StatePending:
+		return "Waiting for approval", "Accent"
+	case mfa.StateApproved:
+		return "Approved", "Accent"
+	case mfa.StateExecuting:
+		return "Resetting…", "Warning"
+	case mfa.StateCompleted:
+		return "Completed", "Good"
+	case mfa.StatePartial:
+		return "Partly done", "Warning"
+	case mfa.StateFailed:
+		return "Failed", "Attention"
+	case mfa.StateRejected:
+		return "Rejected", "Attention"
+	case mfa.StateCancelled:
+		return "Cancelled", "Default"
+	case mfa.StateExpired:
+		return "Expired", "Default"
+	case mfa.StateBlocked:
+		return "Blocked: user said No", "Attention"
+	}
+	return string(s), "Default"
+}
+
+// Request is the card of a reset request for one viewer.
+func Request(r *mfa.Request, v RequestView) Card {
+	badge, badgeColor := stateBadge(r.State)
+	body := []element{header("MFA reset: "+r.Target.DisplayName, badge, badgeColor)}
+	if v.Notice != "" {
+		body = append(body, notice(v.Notice, v.NoticeStyle))
+	}
+	body = append(body, warnings(r)...)
+	body = append(body, factSet(
+		fact{"User", r.Target.DisplayName},
+		fact{"UPN", r.Target.UPN},
+		fact{"Job title", r.Target.JobTitle},
+		fact{"Department", r.Target.Department},
+		fact{"Reason", orNone(r.Reason)},
+		fact{"Requested by", r.Requester.String()},
+		fact{"Requested", FormatTime(r.CreatedAt)},
+		fact{"Expires", expiry(r)},
+		fact{"Request id", r.ID},
+		fact{"User confirmed", confirmation(r)},
+	))
+	if r.Result == nil {
+		body = append(body, plan(r)...)
+	}
+	body = append(body, decision(r)...)
+	if r.Result != nil {
+		body = append(body, result(r)...)
+	}
+	pending := r.State == mfa.StatePending
+	var actions []element
+	if pending {
+		switch v.Role {
+		case ViewApprover:
+			body = append(body, approverInputs(r)...)
+			actions = append(actions,
+				execute("Approve", VerbApprove, r.ID, func(e element) { e["style"] = "positive"; e["associatedInputs"] = "auto" }),
+				execute("Reject", VerbReject, r.ID, func(e element) { e["style"] = "destructive"; e["associatedInputs"] = "none" }),
+			)
+		case ViewRequester:
+			body = append(body, text("You asked for this reset; another person must approve it.", subtle, small))
+			actions = append(actions, execute("Cancel request", VerbCancel, r.ID, func(e element) { e["style"] = "destructive" }))
+		case ViewBase:
+			body = append(body, text("Approvers and the requester see their buttons after a refresh.", subtle, small))
+			actions = append(actions, execute("Refresh", VerbRefresh, r.ID))
+		}
+	}
+	c := newCard(body, actions)
+	if pending {
+		ids := v.RefreshUserIDs
+		if len(ids) > MaxRefreshUsers {
+			ids = ids[:MaxRefreshUsers]
+		}
+		if ids == nil {
+			ids = []string{}
+		}
+		c["refresh"] = element{"action": execute("Refresh", VerbRefresh, r.ID), "userIds": ids}
+	}
+	return c
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none given)"
+	}
+	return s
+}
+
+func expiry(r *mfa.Request) string {
+	if r.State != mfa.StatePending && r.State != mfa.StateExpired {
+		return ""
+	}
+	return FormatTime(r.ExpiresAt)
+}
+
+func confirmation(r *mfa.Request) string {
+	switch r.Confirmation {
+	case mfa.ConfirmAsked:
+		return "Asked in Teams, no answer yet"
+	case mfa.ConfirmYes:
+		return "Yes, it was them"
+	case mfa.ConfirmNo:
+		return "NO: the user did not ask for this"
+	case mfa.ConfirmUnreachable:
+		return "Could not be asked (not reachable in Teams)"
+	}
+	return "Not asked"
+}
+
+// warnings are the attention lines: protected rules, overrides, a "No".
+func warnings(r *mfa.Request) []element {
+	var out []element
+	if r.Confirmation == mfa.ConfirmNo {
+		out = append(out, notice(r.Target.DisplayName+" said they did NOT ask for this reset. It is blocked and security has been alerted: treat it as a possible social-engineering attempt.", "attention"))
+	}
+	if r.NeedsOverride && r.State == mfa.StatePending {
+		out = append(out, notice("This user's MFA was reset recently. Approving needs an override reason.", "attention"))
+	}
+	if r.Override != "" {
+		out = append(out, notice("Approved with an override: "+r.Override, "warning"))
+	}
+	return out
+}
+
+// plan lists the registered methods and what will happen to each.
+func plan(r *mfa.Request) []element {
+	planned := map[string]bool{}
+	for _, m := range r.Planned() {
+		planned[m.Key()] = true
+	}
+	out := []element{text("Registered methods", bold, separator, spacing("Medium"))}
+	n := 0
+	for _, m := range r.Methods {
+		if m.Kind == mfa.KindPassword {
+			continue
+		}
+		n++
+		if planned[m.Key()] {
+			out = append(out, row(m.Describe(), "will be removed", "Attention"))
+		} else {
+			out = append(out, row(m.Describe(), "kept", "Default"))
+		}
+	}
+	if n == 0 {
+		out = append(out, text("None besides the password.", subtle))
+	}
+	tap := "No Temporary Access Pass."
+	if r.IssueTAP {
+		tap = "A Temporary Access Pass will be issued and shown to the requester only."
+	}
+	out = append(out,
+		text("Sign-in sessions will be revoked (the user signs in again everywhere).", small, spacing("Small")),
+		text(tap, small, spacing("None")),
+		text("App passwords cannot be removed through Microsoft Graph; the password is never touched.", small, subtle, spacing("None")),
+	)
+	return out
+}
+
+// decision says who decided what.
+func decision(r *mfa.Request) []element {
+	var fs []fact
+	if r.Approver != nil {
+		fs = append(fs, fact{"Approved by", r.Approver.String()}, fact{"Caller verified", r.Verification.Describe()})
+	}
+	if r.Manager != nil && r.ManagerApproved {
+		fs = append(fs, fact{"Manager approved", r.Manager.String()})
+	}
+	switch r.State {
+	case mfa.StateRejected:
+		if r.DecidedBy != nil {
+			fs = append(fs, fact{"Rejected by", r.DecidedBy.String()})
+		}
+		fs = append(fs, fact{"Note", r.DecisionNote})
+	case mfa.StateCancelled:
+		if r.DecidedBy != nil {
+			fs = append(fs, fact{"Cancelled by", r.DecidedBy.String()})
+		}
+	case mfa.StateExpired:
+		fs = append(fs, fact{"Expired", "Nobody approved it in time; nothing was changed."})
+	case mfa.StateBlocked:
+		fs = append(fs, fact{"Blocked", "Nothing was changed."})
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	return []element{factSet(fs...)}
+}
+
+// result is what an execution did.
+func result(r *mfa.Request) []element {
+	res := r.Result
+	out := []element{text("Result", bold, separator, spacing("Medium"))}
+	for _, m := range res.Removed {
+		out = append(out, row(m.Describe(), "removed", "Good"))
+	}
+	for _, f := range res.Failed {
+		out = append(out, row(f.Method.Describe(), "NOT removed", "Attention"))
+		detail := f.Message
+		var ids []string
+		if f.Status != 0 {
+			ids = append(ids, fmt.Sprintf("HTTP %d", f.Status))
+		}
+		if f.Code != "" {
+			ids = append(ids, f.Code)
+		}
+		if f.RequestID != "" {
+			ids = append(ids, "Graph request-id "+f.RequestID)
+		}
+		if len(ids) > 0 {
+			detail += " (" + strings.Join(ids, ", ") + ")"
+		}
+		out = append(out, text(detail, small, color("Attention"), spacing("None")))
+	}
+	for _, m := range res.Remaining {
+		out = append(out, row(m.Describe(), "still registered", "Warning"))
+	}
+	if len(res.Removed)+len(res.Failed)+len(res.Remaining) == 0 {
+		out = append(out, text("No method needed removing.", subtle))
+	}
+	sessions := "Yes"
+	if !res.SessionsRevoked {
+		sessions = "No"
+		if res.RevokeError != "" {
+			sessions += ": " + res.RevokeError
+		}
+	}
+	tap := "Not requested"
+	switch {
+	case res.TAPIssued:
+		tap = "Issued, expires " + FormatTime(res.TAPExpires) + "; sent to " + r.Requester.Name + " in a personal chat"
+	case res.TAPError != "":
+		tap = "No: " + res.TAPError
+	case r.IssueTAP:
+		tap = "No"
+	}
+	fs := []fact{{"Sessions revoked", sessions}, {"Temporary Access Pass", tap}}
+	if res.Error != "" {
+		fs = append(fs, fact{"Error", res.Error})
+	}
+	fs = append(fs, fact{"Finished", FormatTime(res.FinishedAt)}, fact{"Audit record", res.AuditRef})
+	out = append(out, factSet(fs...))
+	if r.State == mfa.StateCompleted {
+		out = append(out, notice("Done. "+r.Target.DisplayName+" will be asked to register their sign-in methods again.", "good"))
+	}
+	return out
+}
+
+// approverInputs are the inputs an approver must fill to approve.
+func approverInputs(r *mfa.Request) []element {
+	var choices []element
+	for _, v := range mfa.Verifications {
+		choices = append(choices, element{"title": v.Describe(), "value": string(v)})
+	}
+	out := []element{
+		{"type": "Input.ChoiceSet", "id": InputVerification, "label": "How was the caller verified?", "isRequired": true,
+			"errorMessage": "Say how the caller's identity was verified.", "style": "expanded", "choices": choices, "separator": true},
+	}
+	if r.NeedsOverride {
+		out = append(out, element{"type": "Input.Text", "id": InputOverride, "label": "Override reason (the user was reset recently)",
+			"isRequired": true, "errorMessage": "Give a reason to reset again so soon.", "maxLength": 300})
+	}
+	return out
+}

@@ -1,0 +1,91 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mfabot/mfabot/bot/cards"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// cmdShow shows a user's methods and whether a reset is allowed.
+func (b *Bot) cmdShow(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
+	v, err := b.svc.Describe(ctx, actor, cmd.Target)
+	if err != nil {
+		return b.replyError(ctx, act, "Show", err)
+	}
+	return b.replyCard(ctx, act, cards.Target(v))
+}
+
+// cmdHistory lists the requests about a user.
+func (b *Bot) cmdHistory(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
+	u, rs, err := b.svc.History(ctx, actor, cmd.Target)
+	if err != nil {
+		return b.replyError(ctx, act, "History", err)
+	}
+	return b.replyCard(ctx, act, cards.History(u, rs))
+}
+
+// cmdStatus posts one request's card (kept in sync like the original), or
+// lists the actor's open requests and, for approvers, the pending ones.
+func (b *Bot) cmdStatus(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
+	helpdesk, approver := b.svc.Roles(ctx, actor)
+	b.rememberRole(ctx, actor.ID, act.From.ID, approver)
+	if cmd.RequestID == "" {
+		return b.statusList(ctx, act, actor, approver)
+	}
+	r, err := b.svc.Get(ctx, cmd.RequestID)
+	if err != nil {
+		return b.replyError(ctx, act, "Status", err)
+	}
+	if !helpdesk && !approver && actor.ID != r.Requester.ID && actor.ID != r.Target.ID {
+		return b.replyText(ctx, act, "Status refused: only helpdesk agents, approvers, the requester and the user concerned can see a request.")
+	}
+	id, err := b.replyCardID(ctx, act, b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase}))
+	if err != nil {
+		return err
+	}
+	if !r.State.Final() {
+		b.addCardRef(ctx, r.ID, cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID, ActivityID: id})
+	}
+	return nil
+}
+
+var openStates = []mfa.State{mfa.StatePending, mfa.StateApproved, mfa.StateExecuting}
+
+func (b *Bot) statusList(ctx context.Context, act *botframework.Activity, actor mfa.Actor, approver bool) error {
+	mine, err := b.svc.List(ctx, mfa.RequestFilter{RequesterID: actor.ID, States: openStates, Limit: 20})
+	if err != nil {
+		return b.replyError(ctx, act, "Status", err)
+	}
+	var lines []string
+	for _, r := range mine {
+		lines = append(lines, statusLine(r))
+	}
+	text := "You have no open requests."
+	if len(lines) > 0 {
+		text = "Your open requests:\n\n" + strings.Join(lines, "\n\n")
+	}
+	if approver {
+		pending, err := b.svc.List(ctx, mfa.RequestFilter{States: []mfa.State{mfa.StatePending}, Limit: 20})
+		if err != nil {
+			return b.replyError(ctx, act, "Status", err)
+		}
+		var others []string
+		for _, r := range pending {
+			if r.Requester.ID != actor.ID {
+				others = append(others, statusLine(r))
+			}
+		}
+		if len(others) > 0 {
+			text += "\n\nWaiting for an approver:\n\n" + strings.Join(others, "\n\n")
+		}
+	}
+	return b.replyText(ctx, act, text+"\n\nSay `status <request id>` to see one.")
+}
+
+func statusLine(r *mfa.Request) string {
+	return fmt.Sprintf("- %s · %s · %s · by %s · %s", r.ID, r.Target.UPN, r.State, r.Requester.String(), cards.FormatTime(r.CreatedAt))
+}

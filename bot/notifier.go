@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/mfabot/mfabot/bot/cards"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// AskTarget sends the target user "Was this you?" in their personal chat,
+// when the bot has talked to them before (Teams can only reach users who
+// have the app). It reports whether the question was sent.
+func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
+	u, err := b.userRef(ctx, r.Target.ID)
+	if err != nil {
+		if mfa.Code(err) == mfa.ENotFound {
+			return false, nil
+		}
+		return false, err
+	}
+	conv, err := b.personal(ctx, r.Target.ID, u)
+	if err != nil {
+		return false, err
+	}
+	act := b.newMessage(u, conv, "", botframework.CardAttachment(cards.Confirm(r, "", "")))
+	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, act)
+	if err != nil {
+		return false, fmt.Errorf("ask target: %w", err)
+	}
+	b.addCardRef(ctx, r.ID, cardRef{Kind: kindConfirm, ServiceURL: u.ServiceURL, ConversationID: conv, ActivityID: id})
+	return true, nil
+}
+
+// RequestChanged brings every posted card of the request up to date, in the
+// background: the service calls it inside Teams turns that must answer fast.
+func (b *Bot) RequestChanged(ctx context.Context, r *mfa.Request) {
+	id := r.ID
+	b.background(func(ctx context.Context) { b.syncCards(ctx, id) })
+}
+
+// syncCards renders the request as stored now and updates each of its
+// cards. One sync per request runs at a time, and each renders the latest
+// state, so an older state never overwrites a newer one.
+func (b *Bot) syncCards(ctx context.Context, id string) {
+	mu, _ := b.cardLocks.LoadOrStore(id, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	r, err := b.store.GetRequest(ctx, id)
+	if err != nil {
+		b.log.Error("card sync: request unreadable", "request", id, "err", err)
+		return
+	}
+	refs, err := b.cardRefs(ctx, id)
+	if err != nil {
+		b.log.Error("card sync: card references unreadable", "request", id, "err", err)
+		return
+	}
+	var request cards.Card
+	for _, c := range refs {
+		var card cards.Card
+		switch c.Kind {
+		case kindConfirm:
+			card = cards.Confirm(r, "", "")
+		default:
+			if request == nil {
+				request = b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
+			}
+			card = request
+		}
+		act := &botframework.Activity{Type: botframework.TypeMessage, ID: c.ActivityID,
+			Conversation: schema.ConversationAccount{ID: c.ConversationID},
+			Attachments:  []schema.Attachment{botframework.CardAttachment(card)}}
+		if err := b.send.UpdateActivity(ctx, c.ServiceURL, c.ConversationID, c.ActivityID, act); err != nil {
+			b.log.Warn("card update failed", "request", id, "conversation", c.ConversationID, "err", err)
+		}
+	}
+	if r.State.Final() {
+		b.cardLocks.Delete(id)
+	}
+}
+
+// TellTarget tells the target user, in their personal chat, what was reset,
+// by whom and what to do if it was not them.
+func (b *Bot) TellTarget(ctx context.Context, r *mfa.Request) error {
+	u, err := b.reachable(ctx, r.Target.ID, "the user")
+	if err != nil {
+		return err
+	}
+	conv, err := b.personal(ctx, r.Target.ID, u)
+	if err != nil {
+		return err
+	}
+	subject, text := mfa.TargetNotice(r)
+	card := cards.Notice(subject, text)
+	if _, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, b.newMessage(u, conv, "", botframework.CardAttachment(card))); err != nil {
+		return fmt.Errorf("tell target: %w", err)
+	}
+	return nil
+}
+
+// DeliverTAP shows a Temporary Access Pass to the requester, in their
+// personal chat and nowhere else. The value is never logged or stored.
+func (b *Bot) DeliverTAP(ctx context.Context, r *mfa.Request, tap mfa.TAP) error {
+	u, err := b.reachable(ctx, r.Requester.ID, "the requester")
+	if err != nil {
+		return err
+	}
+	conv, err := b.personal(ctx, r.Requester.ID, u)
+	if err != nil {
+		return err
+	}
+	act := b.newMessage(u, conv, "", botframework.CardAttachment(cards.TAP(r, tap)))
+	if _, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, act); err != nil {
+		// The connector's error names the call and status, never the body.
+		return mfa.Wrap(mfa.EUnavailable, err, "the pass could not be sent to %s in Teams", r.Requester.String())
+	}
+	b.log.Info("temporary access pass delivered to the requester's personal chat", "request", r.ID)
+	return nil
+}
+
+// reachable returns the reference of a user the bot must reach.
+func (b *Bot) reachable(ctx context.Context, oid, who string) (*userRef, error) {
+	u, err := b.userRef(ctx, oid)
+	if err != nil {
+		if mfa.Code(err) == mfa.ENotFound {
+			return nil, mfa.Errorf(mfa.ENotFound, "%s has never talked to the bot, so Teams cannot reach them", who)
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// personal returns the user's 1:1 conversation with the bot, creating it
+// (Teams answers the existing one) when none is known yet.
+func (b *Bot) personal(ctx context.Context, oid string, u *userRef) (string, error) {
+	if u.Personal != "" {
+		return u.Personal, nil
+	}
+	bot := u.Bot
+	if bot.ID == "" {
+		bot = schema.ChannelAccount{ID: "28:" + b.cfg.AppID, Name: b.cfg.Name}
+	}
+	id, err := b.send.CreateConversation(ctx, u.ServiceURL, botframework.ConversationParameters{
+		Bot: bot, Members: []schema.ChannelAccount{{ID: u.User.ID}}, TenantID: u.TenantID})
+	if err != nil {
+		return "", fmt.Errorf("create personal chat: %w", err)
+	}
+	u.Personal = id
+	b.putJSON(ctx, nsUsers, oid, u)
+	return id, nil
+}
+
+// newMessage addresses a message to a user's personal chat.
+func (b *Bot) newMessage(u *userRef, conv, text string, atts ...schema.Attachment) *botframework.Activity {
+	ref := botframework.ConversationReference{ServiceURL: u.ServiceURL, ChannelID: u.ChannelID, Bot: u.Bot, User: u.User,
+		TenantID: u.TenantID, Conversation: schema.ConversationAccount{ID: conv, ConversationType: "personal", TenantID: u.TenantID}}
+	return ref.NewMessage(text, atts...)
+}

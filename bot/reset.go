@@ -1,0 +1,76 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mfabot/mfabot/bot/cards"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// cmdReset creates a request and posts its card here and, when configured,
+// in the approvals conversation.
+func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
+	r, err := b.svc.Request(ctx, actor, mfa.RequestInput{Target: cmd.Target, Reason: cmd.Reason, Profile: cmd.Profile, TAP: cmd.TAP})
+	if err != nil {
+		switch mfa.Code(err) {
+		case mfa.EUnavailable, mfa.EInternal:
+			return b.replyError(ctx, act, "Reset", err)
+		}
+		b.logError("reset", err, "activity", act.ID)
+		return b.replyCard(ctx, act, cards.Refused(cmd.Target, mfa.Message(err)))
+	}
+	b.log.Info("request created", "request", r.ID, "activity", act.ID)
+	id, err := b.replyCardID(ctx, act, b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase}))
+	if err != nil {
+		return err
+	}
+	b.addCardRef(ctx, r.ID, cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID, ActivityID: id})
+	b.postToApprovals(ctx, r, act.Conversation.ID)
+	// A change between rendering and recording the card (the user answering
+	// "Was this you?" at once) would otherwise be missed.
+	if cur, err := b.store.GetRequest(ctx, r.ID); err == nil && !cur.UpdatedAt.Equal(r.UpdatedAt) {
+		b.RequestChanged(ctx, cur)
+	}
+	return nil
+}
+
+// postToApprovals posts the request card, proactively, to the approvals
+// conversation unless the request was made there.
+func (b *Bot) postToApprovals(ctx context.Context, r *mfa.Request, from string) {
+	ref, err := b.approvalsRef(ctx)
+	if err != nil {
+		if mfa.Code(err) != mfa.ENotFound {
+			b.log.Warn("approvals conversation unreadable", "err", err)
+		}
+		return
+	}
+	if baseConversationID(ref.Conversation.ID) == baseConversationID(from) {
+		return
+	}
+	card := b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
+	id, err := b.send.SendToConversation(ctx, ref.ServiceURL, ref.Conversation.ID, ref.NewCardMessage(card))
+	if err != nil {
+		b.log.Error("could not post the request to the approvals conversation", "request", r.ID, "err", err)
+		return
+	}
+	b.addCardRef(ctx, r.ID, cardRef{Kind: kindRequest, ServiceURL: ref.ServiceURL, ConversationID: ref.Conversation.ID, ActivityID: id})
+}
+
+// requestCard renders a request card, with the users Teams refreshes.
+func (b *Bot) requestCard(ctx context.Context, r *mfa.Request, v cards.RequestView) cards.Card {
+	if r.State == mfa.StatePending {
+		v.RefreshUserIDs = b.refreshUserIDs(ctx, r)
+	}
+	return cards.Request(r, v)
+}
+
+// cmdCancel withdraws the actor's own request.
+func (b *Bot) cmdCancel(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
+	r, err := b.svc.Cancel(ctx, actor, cmd.RequestID)
+	if err != nil {
+		return b.replyError(ctx, act, "Cancel", err)
+	}
+	return b.replyText(ctx, act, fmt.Sprintf("Request %s (MFA reset of %s) is cancelled.", r.ID, r.Target.UPN))
+}

@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mfabot/mfabot/bot/cards"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// dedupeTTL is how long an activity id is remembered: Teams redelivers a
+// slow activity about 15 and 30 seconds later.
+const dedupeTTL = 10 * time.Minute
+
+// HandleActivity handles one authenticated activity. For an invoke it
+// returns the response to write as the HTTP body (HTTP status 200); for
+// everything else it answers through the connector and returns nil.
+func (b *Bot) HandleActivity(ctx context.Context, act *botframework.Activity) (*botframework.InvokeResponse, error) {
+	if act == nil {
+		return nil, errors.New("handle activity: nil activity")
+	}
+	b.rememberUser(ctx, act)
+	switch act.Type {
+	case botframework.TypeMessage:
+		return nil, b.onMessage(ctx, act)
+	case botframework.TypeInvoke:
+		return b.onInvoke(ctx, act), nil
+	case botframework.TypeConversationUpdate:
+		return nil, b.onConversationUpdate(ctx, act)
+	case botframework.TypeInstallationUpdate:
+		return nil, b.onInstallationUpdate(ctx, act)
+	}
+	return nil, nil
+}
+
+// firstSighting reports whether the activity is new; a store failure lets
+// it through (every state change is conditional, so a repeat has no effect).
+func (b *Bot) firstSighting(ctx context.Context, key string) bool {
+	ok, err := b.store.Once(ctx, key, dedupeTTL)
+	if err != nil {
+		b.log.Warn("dedupe check failed; processing anyway", "key", key, "err", err)
+		return true
+	}
+	return ok
+}
+
+// actorOf is the person behind an activity.
+func actorOf(act *botframework.Activity) (mfa.Actor, bool) {
+	if act.From.AadObjectID == "" {
+		return mfa.Actor{}, false
+	}
+	return mfa.Actor{ID: act.From.AadObjectID, Name: act.From.Name, Via: "teams"}, true
+}
+
+const noIdentity = "I can't tell who you are: this message came without a Microsoft Entra identity. Use me from Microsoft Teams in your organisation."
+
+// onMessage parses and runs a command.
+func (b *Bot) onMessage(ctx context.Context, act *botframework.Activity) error {
+	if act.ID != "" && !b.firstSighting(ctx, "activity:"+act.ID) {
+		b.log.Info("redelivered message ignored", "activity", act.ID)
+		return nil
+	}
+	actor, ok := actorOf(act)
+	if !ok {
+		return b.replyText(ctx, act, noIdentity)
+	}
+	cmd, err := Parse(botframework.StripMentions(act))
+	if err != nil {
+		return b.replyParseError(ctx, act, err)
+	}
+	log := b.log.With("activity", act.ID, "command", string(cmd.Verb), "actor", actor.ID)
+	log.Info("command")
+	switch cmd.Verb {
+	case CmdReset:
+		return b.cmdReset(ctx, act, actor, cmd)
+	case CmdShow:
+		return b.cmdShow(ctx, act, actor, cmd)
+	case CmdStatus:
+		return b.cmdStatus(ctx, act, actor, cmd)
+	case CmdHistory:
+		return b.cmdHistory(ctx, act, actor, cmd)
+	case CmdCancel:
+		return b.cmdCancel(ctx, act, actor, cmd)
+	case CmdApprovalsHere:
+		return b.cmdApprovalsHere(ctx, act, actor)
+	case CmdResume:
+		return b.cmdResume(ctx, act, actor, cmd)
+	}
+	return b.replyCard(ctx, act, cards.Help("", b.cfg.HelpText, commandList()))
+}
+
+func (b *Bot) replyParseError(ctx context.Context, act *botframework.Activity, err error) error {
+	var unknown *UnknownError
+	var usage *UsageError
+	switch {
+	case errors.As(err, &unknown):
+		lead := "I don't know that command."
+		if unknown.Suggestion != "" {
+			lead = "I don't know that command. Did you mean: " + Usage(unknown.Suggestion)
+		}
+		return b.replyCard(ctx, act, cards.Help(lead, b.cfg.HelpText, commandList()))
+	case errors.As(err, &usage):
+		return b.replyText(ctx, act, usage.Problem+".\n\nUsage: `"+Usage(usage.Verb)+"`")
+	}
+	return b.replyText(ctx, act, err.Error())
+}
+
+// commandList is the help's list of commands.
+func commandList() []cards.Command {
+	out := make([]cards.Command, len(usages))
+	for i, u := range usages {
+		out[i] = cards.Command{Usage: u.Usage, What: u.What}
+	}
+	return out
+}

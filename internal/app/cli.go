@@ -1,0 +1,213 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/cli"
+	"github.com/mfabot/mfabot/internal/config"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// operatorActor resolves MFABOT_OPERATOR to a directory user, so the audit
+// names a real person.
+func operatorActor(ctx context.Context, dir mfa.Directory, key string) (mfa.Actor, error) {
+	u, err := dir.FindUser(ctx, key)
+	if err != nil {
+		return mfa.Actor{}, mfa.Wrap(mfa.Code(err), err, "MFABOT_OPERATOR=%s: %s", key, mfa.Message(err))
+	}
+	return mfa.Actor{ID: u.ID, Name: u.DisplayName, UPN: u.UPN, Via: "cli"}, nil
+}
+
+func runShow(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return &usageError{"usage: mfabot show <upn>"}
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateCLI(false); err != nil {
+		return err
+	}
+	w, err := wire(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return cliShow(ctx, w, cfg, args[0], stdout)
+}
+
+// cliShow looks a user up as the operator would see it. The operator is not
+// required to be in a group; policy is evaluated for the target.
+func cliShow(ctx context.Context, w *wiring, cfg config.Config, target string, stdout io.Writer) error {
+	actor := mfa.Actor{ID: "operator", Via: "cli"}
+	if cfg.Operator != "" {
+		a, err := operatorActor(ctx, w.dir, cfg.Operator)
+		if err != nil {
+			return err
+		}
+		actor = a
+	}
+	v, err := w.svc.Inspect(ctx, actor, target)
+	if err != nil {
+		return err
+	}
+	cli.WriteTarget(stdout, v)
+	return nil
+}
+
+func runReset(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("reset", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	reason := fs.String("reason", "", "why (recorded in the audit)")
+	profile := fs.String("profile", "", "reregister (default) or all")
+	tap := fs.Bool("tap", false, "issue a one-time Temporary Access Pass, shown here once")
+	dry := fs.Bool("dry-run", false, "show what would be removed; change nothing")
+	target, flags := splitTarget(args)
+	if err := fs.Parse(flags); err != nil || target == "" || fs.NArg() > 0 {
+		return &usageError{"usage: mfabot reset <upn> --reason TEXT [--profile reregister|all] [--tap] [--dry-run]"}
+	}
+	if strings.TrimSpace(*reason) == "" && !*dry {
+		return &usageError{"--reason is required: it goes into the audit"}
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateCLI(true); err != nil {
+		return err
+	}
+	if *profile != "" {
+		p, err := mfa.ParseProfile(*profile)
+		if err != nil {
+			return &usageError{mfa.Message(err)}
+		}
+		cfg.Policy.Profile = p
+	}
+	w, err := wire(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return cliReset(ctx, w, cfg, resetArgs{target: target, reason: *reason, tap: *tap, dryRun: *dry}, stdout)
+}
+
+type resetArgs struct {
+	target, reason string
+	tap, dryRun    bool
+}
+
+func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, stdout io.Writer) error {
+	op, err := operatorActor(ctx, w.dir, cfg.Operator)
+	if err != nil {
+		return err
+	}
+	if a.dryRun {
+		v, err := w.svc.Inspect(ctx, op, a.target)
+		if err != nil {
+			return err
+		}
+		cli.WriteTarget(stdout, v)
+		fmt.Fprintln(stdout, "\nDry run: nothing was changed.")
+		if v.Refusal != "" {
+			return &refusedError{"a reset would be refused"}
+		}
+		return nil
+	}
+	tap := a.tap
+	r, err := w.svc.OperatorReset(ctx, op, mfa.RequestInput{Target: a.target, Reason: a.reason, Profile: cfg.Policy.Profile, TAP: &tap})
+	if r != nil {
+		cli.WriteRequest(stdout, r)
+	}
+	if err != nil {
+		return err
+	}
+	if r.State != mfa.StateCompleted {
+		return &refusedError{fmt.Sprintf("the reset of %s ended %s", r.Target.UPN, r.State)}
+	}
+	return nil
+}
+
+// splitTarget lets the target stand before or after the flags.
+func splitTarget(args []string) (string, []string) {
+	var target string
+	var flags []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			if (a == "--reason" || a == "-reason" || a == "--profile" || a == "-profile") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		case target == "":
+			target = a
+		default:
+			flags = append(flags, a) // a stray word: flag parsing reports it
+		}
+	}
+	return target, flags
+}
+
+func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return &usageError{"usage: mfabot audit verify | mfabot audit export [--after N]"}
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.Database, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch args[0] {
+	case "verify":
+		return cli.VerifyAudit(ctx, stdout, st)
+	case "export":
+		fs := flag.NewFlagSet("export", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		after := fs.Int64("after", 0, "export records after this sequence number")
+		if err := fs.Parse(args[1:]); err != nil {
+			return &usageError{"usage: mfabot audit export [--after N]"}
+		}
+		_, err := cli.ExportAudit(ctx, stdout, st, *after)
+		return err
+	}
+	return &usageError{fmt.Sprintf("unknown audit command %q: use verify or export", args[0])}
+}
+
+func runConfig(stdout io.Writer) error {
+	cfg, err := config.FromEnv()
+	for _, l := range cfg.Redacted() {
+		fmt.Fprintln(stdout, l)
+	}
+	return err
+}
+
+// cliNotifier is the operator's terminal: the TAP is printed there once.
+type cliNotifier struct {
+	mfa.NopNotifier
+	out io.Writer
+}
+
+func (n cliNotifier) DeliverTAP(ctx context.Context, r *mfa.Request, t mfa.TAP) error {
+	if n.out == nil {
+		return mfa.Errorf(mfa.EInternal, "no terminal to show the Temporary Access Pass on")
+	}
+	kind := "multi-use"
+	if t.OneTime {
+		kind = "one-time"
+	}
+	fmt.Fprintf(n.out, "\nTemporary Access Pass for %s (%s, expires %s): %s\nGive it to the user over a verified channel; it is not shown again.\n\n",
+		r.Target.UPN, kind, t.ExpiresAt.UTC().Format(time.RFC1123), t.Value)
+	return nil
+}

@@ -1,0 +1,136 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mfabot/mfabot/internal/cli"
+	"github.com/mfabot/mfabot/internal/graph"
+	"github.com/mfabot/mfabot/internal/graphfake"
+	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlite"
+)
+
+// cliEnv is the CLI's wiring over the fake Graph with the real SDK client.
+func cliEnv(t *testing.T) (*wiring, *graphfake.Server, *bytes.Buffer, string) {
+	t.Helper()
+	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
+	t.Cleanup(fake.Close)
+	dir, err := graph.NewAnonymous(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "mfabot.db")
+	cfg := demoConfig(db)
+	cfg.Operator = "ada@contoso.com"
+	var term bytes.Buffer
+	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, &term)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w, fake, &term, db
+}
+
+func TestCLIShowThroughGraph(t *testing.T) {
+	w, _, _, _ := cliEnv(t)
+	var out bytes.Buffer
+	if err := cliShow(context.Background(), w, w.cfg, "alice@contoso.com", &out); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{"Alice Example", "Account Executive", "REMOVE  Phone (mobile) +1 ••• ••• 5555", "kept    FIDO2", "Policy: allowed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("show lacks %q:\n%s", want, s)
+		}
+	}
+	if regexp.MustCompile(`\+1 ?\d{10}`).MatchString(s) {
+		t.Fatalf("full phone number shown:\n%s", s)
+	}
+	out.Reset()
+	if err := cliShow(context.Background(), w, w.cfg, "gloria@contoso.com", &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "Global Administrator") {
+		t.Fatalf("protected target:\n%s", out.String())
+	}
+}
+
+func TestCLIResetThroughGraph(t *testing.T) {
+	w, fake, term, _ := cliEnv(t)
+	var out bytes.Buffer
+	err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "alice@contoso.com", reason: "lost phone", tap: true}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "State:         completed") {
+		t.Fatalf("reset:\n%s", out.String())
+	}
+	for _, m := range fake.Methods(graphfake.DemoAliceID) {
+		if m.Kind == mfa.KindPhone || m.Kind == mfa.KindAuthenticator || m.Kind == mfa.KindSoftwareOATH {
+			t.Errorf("%s still registered", m.Kind)
+		}
+	}
+	if fake.Revocations(graphfake.DemoAliceID) != 1 {
+		t.Error("sessions not revoked")
+	}
+	tap := regexp.MustCompile(`\): (\S+)\n`).FindStringSubmatch(term.String())
+	if tap == nil || strings.Contains(out.String(), tap[1]) {
+		t.Fatalf("TAP shown on the terminal once and only there? term=%q", term.String())
+	}
+	// No generic methods/{id} delete, every delete typed.
+	for _, r := range fake.Requests() {
+		if r.Method == "DELETE" && strings.Contains(r.Path, "/authentication/methods/") {
+			t.Fatalf("generic delete %s", r.Path)
+		}
+	}
+	// The audit holds the operator, and no TAP value.
+	var exp bytes.Buffer
+	if _, err := cli.ExportAudit(context.Background(), &exp, w.store, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(exp.String(), "operator CLI") || strings.Contains(exp.String(), tap[1]) {
+		t.Fatalf("audit export:\n%s", exp.String())
+	}
+	// A protected target is refused by the CLI too.
+	out.Reset()
+	err = cliReset(context.Background(), w, w.cfg, resetArgs{target: "breakglass@contoso.com", reason: "x"}, &out)
+	if mfa.Code(err) != mfa.EForbidden {
+		t.Fatalf("break-glass: %v", err)
+	}
+}
+
+func TestAuditVerifyDetectsAnEdit(t *testing.T) {
+	w, _, _, db := cliEnv(t)
+	var out bytes.Buffer
+	if err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "new phone"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := cli.VerifyAudit(context.Background(), &out, w.store); err != nil || !strings.Contains(out.String(), "audit chain OK") {
+		t.Fatalf("%v %s", err, out.String())
+	}
+	w.Close()
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	raw := st.SQL()
+	if _, err := raw.Exec(`DROP TRIGGER audit_no_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE audit SET actor = 'someone-else' WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = cli.VerifyAudit(context.Background(), &out, st)
+	if err == nil || !strings.Contains(out.String(), "BROKEN at record 3") {
+		t.Fatalf("tampering not detected: %v\n%s", err, out.String())
+	}
+}

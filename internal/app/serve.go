@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/mfabot/mfabot/bot"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/config"
+	"github.com/mfabot/mfabot/internal/server"
+)
+
+func runServe(ctx context.Context, stderr io.Writer) error {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	dir, mail, err := newDirectory(cfg)
+	if err != nil {
+		return err
+	}
+	w, err := wireWith(ctx, cfg, log, dir, mail, nil)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	cred, err := botframework.NewBotCredential(cfg.Bot.AppType, cfg.Bot.AppID, cfg.Bot.AppPassword, cfg.Bot.AppTenantID, cfg.Bot.CertificatePath, cfg.Bot.LoginURL)
+	if err != nil {
+		return fmt.Errorf("bot credential (%s): %w", cfg.Bot.AppType, err)
+	}
+	connector := botframework.NewConnector(botframework.ConnectorConfig{
+		Tokens: botframework.AzureTokenSource{Credential: cred, Scope: cfg.Bot.OAuthScope}, Logger: log,
+	})
+	validator := botframework.NewValidator(botframework.ValidatorConfig{
+		AppID: cfg.Bot.AppID, TenantID: cfg.Bot.AppTenantID, OpenIDMetadataURL: cfg.Bot.OpenIDMetadata, Logger: log,
+	})
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	}
+	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType)
+	return runBot(ctx, w, botOptions{listener: ln, validator: validator, sender: connector, name: cfg.BotName})
+}
+
+// botOptions are what differs between serve, demo and the tests.
+type botOptions struct {
+	listener  net.Listener
+	validator *botframework.Validator
+	sender    bot.Sender
+	name      string
+	// ready is closed once the server accepts requests.
+	ready chan<- *bot.Bot
+}
+
+// runBot serves the bot until ctx ends: it resumes requests a crash left
+// executing, expires pending ones every minute, and shuts down gracefully,
+// letting background executions finish.
+func runBot(ctx context.Context, w *wiring, o botOptions) error {
+	log := w.log
+	b := bot.New(bot.Config{AppID: w.cfg.Bot.AppID, Name: o.name}, w.svc, w.store, o.sender, log)
+	w.svc.SetNotifier(b)
+	auth := server.AuthFunc(func(ctx context.Context, h string, act *botframework.Activity) error {
+		_, err := o.validator.Authenticate(ctx, h, act)
+		return err
+	})
+	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.store.Ping, Log: log})
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if n, err := w.svc.Resume(ctx); err != nil {
+			log.Error("resuming interrupted resets failed", "err", err)
+		} else if n > 0 {
+			log.Info("resumed interrupted resets", "count", n)
+		}
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if n, err := w.svc.ExpireDue(ctx); err != nil {
+					log.Error("expiring requests failed", "err", err)
+				} else if n > 0 {
+					log.Info("expired requests", "count", n)
+				}
+			}
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(o.listener) }()
+	if o.ready != nil {
+		o.ready <- b
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	b.Wait()
+	wg.Wait()
+	log.Info("mfabot stopped")
+	return nil
+}
