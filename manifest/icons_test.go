@@ -2,6 +2,8 @@ package manifest_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -102,5 +104,28 @@ func TestIconsAreGenerated(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The colour icon's background is the manifest's accent colour, so Teams
+// shows the icon on a matching tile.
+func TestAccentColorMatchesIcon(t *testing.T) {
+	data, err := manifest.FS.ReadFile(manifest.TemplateFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		AccentColor string `json:"accentColor"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("template is not JSON: %v", err)
+	}
+	a := icon.Accent
+	if want := fmt.Sprintf("#%02X%02X%02X", a.R, a.G, a.B); m.AccentColor != want {
+		t.Errorf("accentColor %q, icon background %s", m.AccentColor, want)
+	}
+	corner := color.NRGBAModel.Convert(decodeIcon(t, manifest.ColorIconFile).At(0, 0)).(color.NRGBA)
+	if corner != a {
+		t.Errorf("colour icon corner is %v, want the accent colour %v", corner, a)
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	appfiles "github.com/mfabot/mfabot/manifest"
 	"github.com/mfabot/mfabot/internal/manifest"
 	"github.com/mfabot/mfabot/internal/testutil/nodecheck"
+	appfiles "github.com/mfabot/mfabot/manifest"
 )
 
 const botID = "0f3c9a52-7d1e-4b8a-9c2f-3e5d6a7b8c9d"
@@ -319,14 +319,10 @@ func TestValidatorRejectsBrokenManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(doc, &raw); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
-		name   string
+		name  string
 		spoil func(m map[string]any)
-		want   string
+		want  string
 	}{
 		{"accent colour not hex", func(m map[string]any) { m["accentColor"] = "blue" }, "/accentColor"},
 		{"bot without id", func(m map[string]any) {
