@@ -1,0 +1,127 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfabot/mfabot/bot"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/botframework/channeltest"
+	"github.com/mfabot/mfabot/internal/graph"
+	"github.com/mfabot/mfabot/internal/graphfake"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// TestServeEndToEnd drives the production wiring — gin, the real Connector
+// authentication, the bot, the service, SQLite and the real Graph SDK
+// against the fake Graph — with activities signed by the test channel.
+func TestServeEndToEnd(t *testing.T) {
+	ch := channeltest.New(t, channeltest.Config{})
+	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
+	t.Cleanup(fake.Close)
+	dir, err := graph.NewAnonymous(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := demoConfig(filepath.Join(t.TempDir(), "mfabot.db"))
+	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
+	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan *bot.Bot, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- runBot(ctx, w, botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready})
+	}()
+	<-ready
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	url := "http://" + ln.Addr().String() + "/api/messages"
+
+	hanna := channeltest.User{ID: "29:hanna", AADObjectID: graphfake.DemoAgentID, Name: "Hanna Helpdesk"}
+	ada := channeltest.User{ID: "29:ada", AADObjectID: graphfake.DemoApproverID, Name: "Ada Approver"}
+
+	// Unsigned requests are refused before the bot sees them.
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"type":"message","text":"help"}`))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned: %v %v", err, resp)
+	}
+
+	status, _, err := ch.Post(url, ch.Message(hanna, "reset mfa alice@contoso.com lost her phone"))
+	if err != nil || status != 200 {
+		t.Fatalf("reset: %d %v", status, err)
+	}
+	sent := ch.WaitSent(t, 1, 5*time.Second)
+	card, _ := json.Marshal(sent[0].Activity.Attachments)
+	if !strings.Contains(string(card), "Alice Example") || !strings.Contains(string(card), "+1 ••• ••• 5555") || strings.Contains(string(card), "2065555555") {
+		t.Fatalf("request card: %s", card)
+	}
+	rs, err := w.store.ListRequests(context.Background(), mfa.RequestFilter{})
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("requests %v %v", rs, err)
+	}
+	id := rs[0].ID
+
+	// The requester cannot approve; the approver can, with a verification.
+	status, body, _ := ch.Post(url, ch.Invoke(hanna, sent[0].ID, "approve", map[string]any{"requestId": id, "verification": "video_id"}))
+	if status != 200 || !strings.Contains(string(body), "someone else must approve") {
+		t.Fatalf("self-approval: %d %s", status, body)
+	}
+	status, body, _ = ch.Post(url, ch.Invoke(ada, sent[0].ID, "approve", map[string]any{"requestId": id, "verification": "callback"}))
+	if status != 200 || !strings.Contains(string(body), "application/vnd.microsoft.card.adaptive") {
+		t.Fatalf("approval: %d %s", status, body)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var final *mfa.Request
+	for time.Now().Before(deadline) {
+		final, _ = w.store.GetRequest(context.Background(), id)
+		if final.State.Final() {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if final.State != mfa.StateCompleted {
+		t.Fatalf("state %s result %+v", final.State, final.Result)
+	}
+	for _, m := range fake.Methods(graphfake.DemoAliceID) {
+		if m.Kind == mfa.KindPhone || m.Kind == mfa.KindAuthenticator || m.Kind == mfa.KindSoftwareOATH {
+			t.Errorf("%s still registered in Graph", m.Kind)
+		}
+	}
+	// The card was updated in place with the result.
+	ups := ch.WaitUpdates(t, 1, 5*time.Second)
+	last, _ := json.Marshal(ups[len(ups)-1].Activity.Attachments)
+	if !strings.Contains(strings.ToLower(string(last)), "completed") {
+		t.Fatalf("final card: %s", last)
+	}
+
+	// Readiness and metrics.
+	resp, err := http.Get("http://" + ln.Addr().String() + "/readyz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("readyz %v %v", err, resp)
+	}
+	resp, _ = http.Get("http://" + ln.Addr().String() + "/metrics")
+	m, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(m), `mfabot_activities_total{status="401",type="invalid"}`) && !strings.Contains(string(m), `status="401"`) {
+		t.Fatalf("metrics lack the refused request:\n%s", m)
+	}
+}
