@@ -5,7 +5,7 @@ FUZZTIME ?= 10s
 .PHONY: test setup unit vet fuzz e2e bench demo build manifest lint
 
 ## test: everything CI runs (installs what it needs first).
-test: setup vet unit fuzz
+test: setup vet unit fuzz e2e
 
 setup:
 	./scripts/setup.sh
@@ -29,7 +29,8 @@ e2e:
 	./scripts/e2e.sh
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/mfa/... ./internal/store/... ./internal/botframework/...
+	$(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
+	$(GO) test -run='^$$' -bench=Reset -benchtime=5x ./bench/reset/
 
 build:
 	$(GO) build -o bin/mfabot ./cmd/mfabot

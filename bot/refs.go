@@ -178,7 +178,13 @@ func (b *Bot) approvalsRef(ctx context.Context) (*botframework.ConversationRefer
 // conversation. In a channel the thread suffix is dropped, so each request
 // starts its own thread.
 func (b *Bot) setApprovals(ctx context.Context, act *botframework.Activity) error {
-	ref := act.Ref()
+	return b.SetApprovalsConversation(ctx, act.Ref())
+}
+
+// SetApprovalsConversation registers ref as the conversation that receives
+// a copy of every request card. The demo uses it to route cards to the
+// approver's chat; in Teams an approver types "approvals here".
+func (b *Bot) SetApprovalsConversation(ctx context.Context, ref botframework.ConversationReference) error {
 	ref.ActivityID = ""
 	ref.User = schema.ChannelAccount{}
 	ref.Conversation.ID = baseConversationID(ref.Conversation.ID)

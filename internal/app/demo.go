@@ -114,15 +114,16 @@ func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
 	go func() {
 		errc <- runBot(ctx, w, botOptions{listener: ln, validator: botframework.Disabled(), sender: connector, name: cfg.BotName, ready: ready})
 	}()
+	var b *bot.Bot
 	select {
-	case <-ready:
+	case b = <-ready:
 	case err := <-errc:
 		return err
 	}
 	endpoint := "http://" + ln.Addr().String() + "/api/messages"
 	fmt.Fprintf(stdout, "mfabot demo\n  bot:             %s (authentication off, loopback only)\n  simulated Graph: %s\n  database:        %s\n", endpoint, graphURL, o.db)
 	if !o.noPlayground {
-		stop, err := startPlaygrounds(ctx, endpoint, o, stdout, stderr)
+		stop, err := startPlaygrounds(ctx, b, endpoint, o, stdout, stderr)
 		if err != nil {
 			fmt.Fprintf(stdout, "\nAgents Playground could not start: %v\nThe bot keeps running; point any Bot Framework client at %s.\n", err, endpoint)
 		} else {

@@ -2,11 +2,89 @@ package app
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"os"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/mfabot/mfabot/bot"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/graphfake"
+	"github.com/mfabot/mfabot/internal/playground"
 )
 
-// startPlaygrounds starts the two Agents Playground instances of the demo.
-func startPlaygrounds(ctx context.Context, endpoint string, o demoOptions, stdout, stderr io.Writer) (func(), error) {
-	return nil, errors.New("not wired yet")
+// Demo users as Agents Playground presents them.
+var (
+	demoHanna = playground.User{ID: "29:demo-hanna", Name: "Hanna Helpdesk", UPN: "hanna@contoso.com", AADObjectID: graphfake.DemoAgentID}
+	demoAda   = playground.User{ID: "29:demo-ada", Name: "Ada Approver", UPN: "ada@contoso.com", AADObjectID: graphfake.DemoApproverID}
+	demoOther = []playground.User{
+		{ID: "29:demo-alice", Name: "Alice Example", UPN: "alice@contoso.com", AADObjectID: graphfake.DemoAliceID},
+		{ID: "29:demo-bob", Name: "Bob Example", UPN: "bob@contoso.com", AADObjectID: graphfake.DemoBobID},
+		{ID: "29:demo-harry", Name: "Harry Helpdesk", UPN: "harry@contoso.com", AADObjectID: graphfake.DemoAgent2ID},
+		{ID: "29:demo-mona", Name: "Mona Manager", UPN: "mona@contoso.com", AADObjectID: graphfake.DemoManagerID},
+	}
+)
+
+// startPlaygrounds starts two Agents Playground instances — one where the
+// user is the helpdesk agent, one where it is the approver — and routes
+// request cards to the approver's chat, as an approvals conversation.
+func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOptions, stdout, stderr io.Writer) (func(), error) {
+	modules, err := playground.FindNodeModules()
+	if err != nil {
+		return nil, fmt.Errorf("%w (run ./scripts/setup.sh, or set %s)", err, playground.NodeToolsEnv)
+	}
+	botAcct := playground.Bot{ID: "28:" + DemoAppID, Name: "mfabot"}
+	var procs []*playground.Process
+	stop := func() {
+		for _, p := range procs {
+			p.Stop()
+		}
+	}
+	for _, inst := range []struct {
+		user  playground.User
+		other playground.User
+		port  int
+		label string
+	}{{demoHanna, demoAda, o.agentPort, "agent"}, {demoAda, demoHanna, o.approverPort, "approver"}} {
+		dir, err := os.MkdirTemp("", "mfabot-playground-"+inst.label+"-")
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		others := append([]playground.User{inst.other}, demoOther...)
+		if err := playground.WriteConfig(dir, playground.Instance{TenantID: DemoTenantID, Bot: botAcct, User: inst.user, Others: others}); err != nil {
+			stop()
+			return nil, err
+		}
+		p, err := playground.Start(ctx, playground.Options{BotEndpoint: endpoint, Port: inst.port, ConfigDir: dir, NodeModulesDir: modules, Log: stderr})
+		if err != nil {
+			stop()
+			return nil, fmt.Errorf("%s instance on port %d: %w", inst.label, inst.port, err)
+		}
+		procs = append(procs, p)
+		if inst.label == "approver" {
+			ref := botframework.ConversationReference{
+				ServiceURL: p.ServiceURL(), ChannelID: botframework.ChannelMSTeams, TenantID: DemoTenantID,
+				Conversation: schema.ConversationAccount{ID: playground.PersonalChatIDFor(inst.user), ConversationType: "personal", TenantID: DemoTenantID},
+				Bot:          schema.ChannelAccount{ID: botAcct.ID, Name: botAcct.Name},
+			}
+			if err := b.SetApprovalsConversation(ctx, ref); err != nil {
+				stop()
+				return nil, err
+			}
+		}
+		fmt.Fprintf(stdout, "  playground %s: %s\n", inst.label, p.UIURL())
+	}
+	fmt.Fprintf(stdout, `
+Try it:
+  1. Open the agent's page — you are Hanna Helpdesk — and type:
+       reset mfa alice@contoso.com lost her phone
+  2. Open the approver's page — you are Ada Approver. The request card is there
+     (press Refresh on it if it shows no buttons), pick how the caller was
+     verified, and Approve.
+  3. Both cards turn into the result: what was removed, sessions revoked, the
+     audit reference. Also try: reset mfa gloria@contoso.com, show mfa bob@contoso.com, help.
+`)
+	return stop, nil
 }
