@@ -13,6 +13,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mfabot/mfabot/internal/botframework"
@@ -30,6 +31,19 @@ type Config struct {
 	HelpText string
 	// Clock stamps the bot's own audit events; default the system clock.
 	Clock mfa.Clock
+	// Installer, when set, installs the app for a target user the bot has
+	// never talked to, so they can be asked "Was this you?". Nil leaves
+	// such users unreachable.
+	Installer Installer
+}
+
+// Installer installs the bot for a user; internal/app implements it over
+// Microsoft Graph.
+type Installer interface {
+	// InstallForUser installs the app in the personal scope of the user
+	// with the Entra object id userID (an app already installed is fine)
+	// and returns the id of the 1:1 chat between the user and the bot.
+	InstallForUser(ctx context.Context, userID string) (chatID string, err error)
 }
 
 // Sender is what the bot needs from the Bot Connector client;
@@ -57,6 +71,10 @@ type Bot struct {
 	wg sync.WaitGroup
 
 	cardLocks sync.Map // request id → *sync.Mutex: one card sync at a time
+
+	// channel is the channel reference last stored, so an activity from the
+	// same place does not write it again.
+	channel atomic.Pointer[channelRef]
 }
 
 var _ mfa.Notifier = (*Bot)(nil)

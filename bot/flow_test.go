@@ -53,8 +53,13 @@ func TestApprovalFlowEndToEnd(t *testing.T) {
 	if !contains(reqCard.card, id) || !contains(reqCard.card, "Alice Example") || !contains(reqCard.card, "will be removed") {
 		t.Fatalf("request card lacks the request: %s", cardJSON(reqCard.card))
 	}
-	if v := verbs(reqCard.card); !slices.Equal(v, []string{"refresh"}) {
-		t.Fatalf("base card buttons %v, want only refresh", v)
+	// In the requester's personal chat the card is the requester's own view;
+	// in the shared approvals channel it is the base card.
+	if v := verbs(reqCard.card); !slices.Equal(v, []string{cards.VerbCancel}) {
+		t.Fatalf("personal-chat card buttons %v, want cancel", v)
+	}
+	if v := verbs(channelCard.card); !slices.Equal(v, []string{"refresh"}) {
+		t.Fatalf("channel card buttons %v, want only refresh", v)
 	}
 	refresh := reqCard.card["refresh"].(map[string]any)
 	ids := refresh["userIds"].([]any)

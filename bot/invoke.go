@@ -160,20 +160,27 @@ func (b *Bot) confirmAction(ctx context.Context, actor mfa.Actor, verb string, d
 // viewFor renders a request card for the user who clicked: their role
 // decides the buttons.
 func (b *Bot) viewFor(ctx context.Context, act *botframework.Activity, actor mfa.Actor, r *mfa.Request, notice, style string) cards.Card {
-	role := cards.ViewOther
+	role := b.roleOf(ctx, r, actor, act.From.ID)
+	return b.requestCard(ctx, r, cards.RequestView{Role: role, Notice: notice, NoticeStyle: style})
+}
+
+// roleOf decides which view of a request a user gets; teamsID is their
+// Teams id, remembered for approvers so Teams refreshes their cards.
+func (b *Bot) roleOf(ctx context.Context, r *mfa.Request, actor mfa.Actor, teamsID string) cards.Role {
 	switch {
 	case actor.ID == r.Requester.ID:
-		role = cards.ViewRequester
+		return cards.ViewRequester
 	case actor.ID == r.Target.ID:
-		role = cards.ViewOther
-	default:
-		_, approver := b.svc.Roles(ctx, actor)
-		b.rememberRole(ctx, actor.ID, act.From.ID, approver)
-		if approver {
-			role = cards.ViewApprover
-		}
+		return cards.ViewOther
 	}
-	return b.requestCard(ctx, r, cards.RequestView{Role: role, Notice: notice, NoticeStyle: style})
+	_, approver := b.svc.Roles(ctx, actor)
+	if teamsID != "" {
+		b.rememberRole(ctx, actor.ID, teamsID, approver)
+	}
+	if approver {
+		return cards.ViewApprover
+	}
+	return cards.ViewOther
 }
 
 // execute runs an approved request in the background, off the invoke, so

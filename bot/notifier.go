@@ -60,17 +60,19 @@ func (b *Bot) syncCards(ctx context.Context, id string) {
 		b.log.Error("card sync: card references unreadable", "request", id, "err", err)
 		return
 	}
-	var request cards.Card
+	var base cards.Card
 	for _, c := range refs {
 		var card cards.Card
-		switch c.Kind {
-		case kindConfirm:
+		switch {
+		case c.Kind == kindConfirm:
 			card = cards.Confirm(r, "", "")
+		case c.Viewer != "":
+			card = b.cardFor(ctx, r, c)
 		default:
-			if request == nil {
-				request = b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
+			if base == nil {
+				base = b.cardFor(ctx, r, c)
 			}
-			card = request
+			card = base
 		}
 		act := &botframework.Activity{Type: botframework.TypeMessage, ID: c.ActivityID,
 			Conversation: schema.ConversationAccount{ID: c.ConversationID},

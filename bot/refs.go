@@ -17,9 +17,10 @@ import (
 const (
 	nsUsers     = "teams.users"     // aadObjectId → userRef
 	nsApprovers = "teams.approvers" // aadObjectId → Teams user id, of users seen to be approvers
-	nsConfig    = "teams.config"    // "approvals" → the approvals conversation
+	nsConfig    = "teams.config"    // "approvals" → the approvals conversation; "serviceUrl" → channelRef
 	nsCardsPfx  = "teams.cards:"    // + request id: one key per posted card
 	keyApproval = "approvals"
+	keyChannel  = "serviceUrl"
 )
 
 // userRef is how the bot reaches a user: the Teams user id and the service
@@ -43,6 +44,11 @@ type cardRef struct {
 	ServiceURL     string `json:"serviceUrl"`
 	ConversationID string `json:"conversationId"`
 	ActivityID     string `json:"activityId"`
+	// Viewer is the one person who sees a card posted in a personal chat
+	// (their Entra object id and Teams id): that card shows their own view,
+	// buttons included, instead of the base card every viewer shares.
+	Viewer      string `json:"viewer,omitempty"`
+	ViewerTeams string `json:"viewerTeams,omitempty"`
 }
 
 const (
@@ -50,9 +56,21 @@ const (
 	kindConfirm = "confirm"
 )
 
-// rememberUser stores how to reach the sender of an activity. It keeps the
-// personal chat id already known when the activity comes from elsewhere.
+// channelRef is where the bot last heard from Teams in its tenant: the
+// service URL to write to a conversation the bot learns of without an
+// activity (a chat made by installing the app through Graph).
+type channelRef struct {
+	ServiceURL string                `json:"serviceUrl"`
+	ChannelID  string                `json:"channelId"`
+	TenantID   string                `json:"tenantId,omitzero"`
+	Bot        schema.ChannelAccount `json:"bot"`
+}
+
+// rememberUser stores how to reach the sender of an activity, and where the
+// activity came from. It keeps the personal chat id already known when the
+// activity comes from elsewhere.
 func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
+	b.rememberChannel(ctx, act)
 	oid := act.From.AadObjectID
 	if oid == "" || act.From.ID == "" || act.ServiceURL == "" {
 		return
@@ -70,6 +88,39 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 		return
 	}
 	b.putJSON(ctx, nsUsers, oid, u)
+}
+
+// rememberChannel stores the service URL, channel and tenant of an
+// inbound activity when they differ from the ones stored.
+func (b *Bot) rememberChannel(ctx context.Context, act *botframework.Activity) {
+	if act.ServiceURL == "" || act.ChannelID == "" {
+		return
+	}
+	c := channelRef{ServiceURL: act.ServiceURL, ChannelID: act.ChannelID, TenantID: act.Tenant(), Bot: act.Recipient}
+	if c.Bot.ID == "" {
+		c.Bot = schema.ChannelAccount{ID: "28:" + b.cfg.AppID, Name: b.cfg.Name}
+	}
+	if last := b.channel.Load(); last != nil && *last == c {
+		return
+	}
+	if old, err := b.channelRef(ctx); err != nil || *old != c {
+		b.putJSON(ctx, nsConfig, keyChannel, c)
+	}
+	b.channel.Store(&c)
+}
+
+// channelRef returns the channel the bot last heard from; an *mfa.Error
+// with ENotFound when no activity ever arrived.
+func (b *Bot) channelRef(ctx context.Context) (*channelRef, error) {
+	raw, err := b.store.Get(ctx, nsConfig, keyChannel)
+	if err != nil {
+		return nil, err
+	}
+	var c channelRef
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("decode channel reference: %w", err)
+	}
+	return &c, nil
 }
 
 func (b *Bot) userRef(ctx context.Context, oid string) (*userRef, error) {
@@ -107,7 +158,7 @@ func (b *Bot) rememberRole(ctx context.Context, oid, teamsID string, approver bo
 // the requester, then the known approvers, at most 60.
 func (b *Bot) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
 	ids := []string{}
-	if u, err := b.userRef(ctx, r.Requester.ID); err == nil {
+	if u, err := b.userRef(ctx, r.Requester.ID); err == nil && u.User.ID != "" {
 		ids = append(ids, u.User.ID)
 	}
 	all, err := b.store.List(ctx, nsApprovers)
@@ -186,7 +237,9 @@ func (b *Bot) setApprovals(ctx context.Context, act *botframework.Activity) erro
 // approver's chat; in Teams an approver types "approvals here".
 func (b *Bot) SetApprovalsConversation(ctx context.Context, ref botframework.ConversationReference) error {
 	ref.ActivityID = ""
-	ref.User = schema.ChannelAccount{}
+	if ref.Conversation.ConversationType != "personal" {
+		ref.User = schema.ChannelAccount{} // keep the one reader of a personal chat
+	}
 	ref.Conversation.ID = baseConversationID(ref.Conversation.ID)
 	raw, err := json.Marshal(ref)
 	if err != nil {

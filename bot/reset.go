@@ -22,11 +22,16 @@ func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mf
 		return b.replyCard(ctx, act, cards.Refused(cmd.Target, mfa.Message(err)))
 	}
 	b.log.Info("request created", "request", r.ID, "activity", act.ID)
-	id, err := b.replyCardID(ctx, act, b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase}))
+	ref := cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID}
+	if act.Personal() {
+		ref.Viewer, ref.ViewerTeams = actor.ID, act.From.ID
+	}
+	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {
 		return err
 	}
-	b.addCardRef(ctx, r.ID, cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID, ActivityID: id})
+	ref.ActivityID = id
+	b.addCardRef(ctx, r.ID, ref)
 	b.postToApprovals(ctx, r, act.Conversation.ID)
 	// A change between rendering and recording the card (the user answering
 	// "Was this you?" at once) would otherwise be missed.
@@ -49,13 +54,26 @@ func (b *Bot) postToApprovals(ctx context.Context, r *mfa.Request, from string) 
 	if baseConversationID(ref.Conversation.ID) == baseConversationID(from) {
 		return
 	}
-	card := b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
-	id, err := b.send.SendToConversation(ctx, ref.ServiceURL, ref.Conversation.ID, ref.NewCardMessage(card))
+	c := cardRef{Kind: kindRequest, ServiceURL: ref.ServiceURL, ConversationID: ref.Conversation.ID}
+	if ref.Conversation.ConversationType == "personal" && ref.User.AadObjectID != "" {
+		c.Viewer, c.ViewerTeams = ref.User.AadObjectID, ref.User.ID
+	}
+	id, err := b.send.SendToConversation(ctx, ref.ServiceURL, ref.Conversation.ID, ref.NewCardMessage(b.cardFor(ctx, r, c)))
 	if err != nil {
 		b.log.Error("could not post the request to the approvals conversation", "request", r.ID, "err", err)
 		return
 	}
-	b.addCardRef(ctx, r.ID, cardRef{Kind: kindRequest, ServiceURL: ref.ServiceURL, ConversationID: ref.Conversation.ID, ActivityID: id})
+	c.ActivityID = id
+	b.addCardRef(ctx, r.ID, c)
+}
+
+// cardFor renders the request card for where it is posted: the viewer's own
+// view in a personal chat, the base card (and Teams' refresh) elsewhere.
+func (b *Bot) cardFor(ctx context.Context, r *mfa.Request, c cardRef) cards.Card {
+	if c.Viewer == "" {
+		return b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
+	}
+	return b.requestCard(ctx, r, cards.RequestView{Role: b.roleOf(ctx, r, mfa.Actor{ID: c.Viewer}, c.ViewerTeams)})
 }
 
 // requestCard renders a request card, with the users Teams refreshes.

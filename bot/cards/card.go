@@ -107,18 +107,10 @@ func row(label, marker, markerColor string) element {
 	}}
 }
 
-// notice is a highlighted message at the top of a card.
+// notice is a highlighted message: the container's style colours the
+// background, the text keeps the default colour so it stays readable.
 func notice(msg, style string) element {
-	c := "Default"
-	switch style {
-	case "attention":
-		c = "Attention"
-	case "good":
-		c = "Good"
-	case "warning":
-		c = "Warning"
-	}
-	return element{"type": "Container", "style": style, "items": []element{text(msg, color(c))}}
+	return element{"type": "Container", "style": style, "items": []element{text(msg, bold)}}
 }
 
 func execute(title, verb, requestID string, opts ...func(element)) element {

@@ -68,6 +68,7 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 				ServiceURL: p.ServiceURL(), ChannelID: botframework.ChannelMSTeams, TenantID: DemoTenantID,
 				Conversation: schema.ConversationAccount{ID: playground.PersonalChatIDFor(inst.user), ConversationType: "personal", TenantID: DemoTenantID},
 				Bot:          schema.ChannelAccount{ID: botAcct.ID, Name: botAcct.Name},
+				User:         schema.ChannelAccount{ID: inst.user.ID, Name: inst.user.Name, AadObjectID: inst.user.AADObjectID},
 			}
 			if err := b.SetApprovalsConversation(ctx, ref); err != nil {
 				stop()
@@ -80,9 +81,8 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 Try it:
   1. Open the agent's page — you are Hanna Helpdesk — and type:
        reset mfa alice@contoso.com lost her phone
-  2. Open the approver's page — you are Ada Approver. The request card is there
-     (press Refresh on it if it shows no buttons), pick how the caller was
-     verified, and Approve.
+  2. Open the approver's page — you are Ada Approver. The request card is
+     there: pick how the caller was verified, and Approve.
   3. Both cards turn into the result: what was removed, sessions revoked, the
      audit reference. Also try: reset mfa gloria@contoso.com, show mfa bob@contoso.com, help.
 `)
