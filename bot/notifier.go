@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -12,16 +14,20 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// AskTarget sends the target user "Was this you?" in their personal chat,
-// when the bot has talked to them before (Teams can only reach users who
-// have the app). It reports whether the question was sent.
+// AskTarget sends the target user "Was this you?" in their personal chat.
+// Teams can only reach users who have the app: the bot reaches a user it
+// has talked to before, and, with an Installer, one it has not, by
+// installing the app for them. It reports whether the question was sent.
 func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
 	u, err := b.userRef(ctx, r.Target.ID)
 	if err != nil {
-		if mfa.Code(err) == mfa.ENotFound {
+		if mfa.Code(err) != mfa.ENotFound {
+			return false, err
+		}
+		if b.cfg.Installer == nil {
 			return false, nil
 		}
-		return false, err
+		return b.askInstalled(ctx, r)
 	}
 	conv, err := b.personal(ctx, r.Target.ID, u)
 	if err != nil {
@@ -34,6 +40,66 @@ func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
 	}
 	b.addCardRef(ctx, r.ID, cardRef{Kind: kindConfirm, ServiceURL: u.ServiceURL, ConversationID: conv, ActivityID: id})
 	return true, nil
+}
+
+// askInstalled asks a target user the bot has never talked to: it installs
+// the app for them, then posts the question in the 1:1 chat that the
+// installation gives, through the service URL of the latest activity (the
+// edge accepts activities of the bot's own tenant only). The chat is kept
+// as the user's personal chat, so the notice after the reset reaches them.
+func (b *Bot) askInstalled(ctx context.Context, r *mfa.Request) (bool, error) {
+	ch, err := b.channelRef(ctx)
+	if err != nil {
+		if mfa.Code(err) == mfa.ENotFound {
+			return false, mfa.Errorf(mfa.EUnavailable, "the bot has not received anything from Teams yet, so it has no service URL to reach %s", r.Target.DisplayName)
+		}
+		return false, err
+	}
+	chat, err := b.cfg.Installer.InstallForUser(ctx, r.Target.ID)
+	if err != nil {
+		msg := "the app could not be installed for " + r.Target.DisplayName
+		var de *mfa.DirectoryError
+		if errors.As(err, &de) {
+			msg += ": " + de.Human()
+		}
+		return false, mfa.Wrap(mfa.Code(err), err, "%s", msg)
+	}
+	if !personalChatOf(chat, r.Target.ID) {
+		return false, mfa.Errorf(mfa.EInternal, "the app's chat with %s is not a 1:1 chat of theirs; the question was not sent", r.Target.DisplayName)
+	}
+	ref := botframework.ConversationReference{ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID, Bot: ch.Bot, TenantID: ch.TenantID,
+		Conversation: schema.ConversationAccount{ID: chat, ConversationType: "personal", TenantID: ch.TenantID}}
+	id, err := b.send.SendToConversation(ctx, ch.ServiceURL, chat, ref.NewMessage("", botframework.CardAttachment(cards.Confirm(r, "", ""))))
+	if err != nil {
+		return false, fmt.Errorf("ask target in the installed app's chat: %w", err)
+	}
+	b.addCardRef(ctx, r.ID, cardRef{Kind: kindConfirm, ServiceURL: ch.ServiceURL, ConversationID: chat, ActivityID: id})
+	// Keep the chat unless an activity of the user arrived meanwhile (Teams
+	// sends one on installation) and stored a fuller reference.
+	if _, err := b.userRef(ctx, r.Target.ID); mfa.Code(err) == mfa.ENotFound {
+		// The user's Teams id is unknown until they write; messages to the
+		// chat need only its id.
+		b.putJSON(ctx, nsUsers, r.Target.ID, userRef{Bot: ch.Bot, ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID,
+			TenantID: ch.TenantID, Personal: chat})
+	}
+	b.log.Info("asked the target user in the chat of the app installed for them", "request", r.ID)
+	return true, nil
+}
+
+// personalChatOf reports whether chat is a 1:1 chat of the user with the
+// object id oid: Teams names those "19:{id}_{id}@unq.gbl.spaces", one id
+// being the user's.
+func personalChatOf(chat, oid string) bool {
+	rest, ok := strings.CutPrefix(chat, "19:")
+	if !ok {
+		return false
+	}
+	rest, ok = strings.CutSuffix(rest, "@unq.gbl.spaces")
+	if !ok || oid == "" {
+		return false
+	}
+	a, c, ok := strings.Cut(rest, "_")
+	return ok && (strings.EqualFold(a, oid) || strings.EqualFold(c, oid))
 }
 
 // RequestChanged brings every posted card of the request up to date, in the

@@ -51,7 +51,8 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
 	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType)
-	return runBot(ctx, w, botOptions{listener: ln, validator: validator, sender: connector, name: cfg.BotName})
+	return runBot(ctx, w, botOptions{listener: ln, validator: validator, sender: connector, name: cfg.BotName,
+		installer: newInstaller(dir, cfg.TeamsCatalogAppID)})
 }
 
 // botOptions are what differs between serve, demo and the tests.
@@ -60,6 +61,7 @@ type botOptions struct {
 	validator *botframework.Validator
 	sender    bot.Sender
 	name      string
+	installer bot.Installer // nil: targets are reachable only once they wrote to the bot
 	// ready is closed once the server accepts requests.
 	ready chan<- *bot.Bot
 }
@@ -69,7 +71,7 @@ type botOptions struct {
 // letting background executions finish.
 func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	log := w.log
-	b := bot.New(bot.Config{AppID: w.cfg.Bot.AppID, Name: o.name}, w.svc, w.store, o.sender, log)
+	b := bot.New(bot.Config{AppID: w.cfg.Bot.AppID, Name: o.name, Installer: o.installer}, w.svc, w.store, o.sender, log)
 	w.svc.SetNotifier(b)
 	auth := server.AuthFunc(func(ctx context.Context, h string, act *botframework.Activity) error {
 		_, err := o.validator.Authenticate(ctx, h, act)

@@ -54,9 +54,13 @@ type Config struct {
 	AlertWebhook string // MFABOT_ALERT_WEBHOOK_URL (secret: the URL carries a signature)
 	Operator     string // MFABOT_OPERATOR: UPN or object id of the CLI operator
 	BotName      string // MFABOT_BOT_NAME
-	Bot          Bot
-	Graph        Graph
-	Policy       mfa.Policy
+	// TeamsCatalogAppID is the app's id in the organisation's Teams app
+	// catalog (MFABOT_TEAMS_CATALOG_APP_ID); when set, the bot installs
+	// itself for a target user it cannot reach, to ask "Was this you?".
+	TeamsCatalogAppID string
+	Bot               Bot
+	Graph             Graph
+	Policy            mfa.Policy
 }
 
 // FromEnv reads the process environment.
@@ -202,6 +206,7 @@ func Load(lookup Lookup) (Config, error) {
 		Operator:     r.str("MFABOT_OPERATOR", ""),
 		BotName:      r.str("MFABOT_BOT_NAME", "mfabot"),
 	}
+	c.TeamsCatalogAppID = r.guid("MFABOT_TEAMS_CATALOG_APP_ID", false)
 	if c.BindAddress != "" && net.ParseIP(c.BindAddress) == nil && c.BindAddress != "localhost" {
 		r.errs = append(r.errs, fmt.Sprintf("MFABOT_BIND_ADDRESS=%q: want an IP address", c.BindAddress))
 	}
@@ -364,6 +369,7 @@ func (c Config) Redacted() []string {
 		fmt.Sprintf("MFABOT_TAP=%v default=%v lifetime=%s oneTime=%v", p.TAPEnabled, p.TAPDefault, p.TAPLifetime, p.TAPOneTime),
 		"MFABOT_USER_CONFIRMATION=" + string(p.Confirm),
 		"MFABOT_MANAGER_APPROVAL=" + string(p.Manager),
+		"MFABOT_TEAMS_CATALOG_APP_ID=" + c.TeamsCatalogAppID,
 		fmt.Sprintf("limits: %d/requester/h, %d/target/24h, breaker %d/h", p.PerRequesterLimit, p.PerTargetLimit, p.BreakerLimit),
 	}
 }

@@ -29,8 +29,14 @@
 //	group membership, role groups     GroupMember.Read.All                checkMemberGroups, transitiveMemberOf, ownedObjects
 //	directory roles (active, PIM)     RoleManagement.Read.Directory       roleAssignments, roleEligibilityScheduleInstances
 //	notify by mail (optional)         Mail.Send                           POST /users/{from}/sendMail
+//	install the bot for a user (opt.) TeamsAppInstallation.ReadWriteSelfForUser.All  POST/GET /users/{id}/teamwork/installedApps, GET …/chat
 //
 // UserAuthenticationMethod.ReadWrite.All includes the read permission, so
 // a deployment may grant it alone for the methods. Deleting hardware OATH
 // tokens uses the beta endpoint with the same permission.
+//
+// TeamsAppInstallation.ReadWriteSelfForUser.All lets the app install,
+// read and remove only itself in users' personal scope; it also covers
+// reading the installation's chat. Teams honours it only when the app
+// manifest's webApplicationInfo names the app's Entra application id.
 package graph

@@ -16,6 +16,7 @@ const (
 	PermGroupMemberRead = "GroupMember.Read.All"
 	PermRoleRead        = "RoleManagement.Read.Directory"
 	PermMailSend        = "Mail.Send"
+	PermTeamsAppInstall = "TeamsAppInstallation.ReadWriteSelfForUser.All"
 )
 
 // Permissions lists every application permission mfabot uses, for the
@@ -28,4 +29,6 @@ var Permissions = []Permission{
 	{"Group membership and role-assignable groups", PermGroupMemberRead, "POST /users/{id}/checkMemberGroups, GET transitiveMemberOf, ownedObjects"},
 	{"Directory roles, active and PIM-eligible", PermRoleRead, "GET roleManagement/directory/roleAssignments and roleEligibilityScheduleInstances"},
 	{"Notify users by mail (optional)", PermMailSend, "POST /users/{from}/sendMail"},
+	{"Install mfabot for a target user so they can be asked 'Was this you?' (optional)", PermTeamsAppInstall,
+		"POST /users/{id}/teamwork/installedApps, GET installedApps?$expand=teamsApp&$filter=teamsApp/id eq '…', GET installedApps/{id}/chat; lets the app install only itself"},
 }

@@ -26,6 +26,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /users/{user}/authentication/{coll}", s.createMethod)
 	m.HandleFunc("GET /roleManagement/directory/roleAssignments", s.roleAssignments)
 	m.HandleFunc("GET /roleManagement/directory/roleEligibilityScheduleInstances", s.eligibilityInstances)
+	m.HandleFunc("GET /users/{user}/teamwork/installedApps", s.listInstalledApps)
+	m.HandleFunc("POST /users/{user}/teamwork/installedApps", s.installApp)
+	m.HandleFunc("GET /users/{user}/teamwork/installedApps/{installation}/chat", s.installationChat)
 	s.mux = m
 }
 

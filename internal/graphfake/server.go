@@ -46,6 +46,7 @@ type Server struct {
 	mails    []Mail
 	requests []Request
 	faults   []*Fault
+	teams    teamsState
 	mux      *http.ServeMux
 	ts       *httptest.Server
 }
