@@ -134,16 +134,16 @@ func (ex *execution) plan(ctx context.Context) {
 	for _, m := range ex.deleteAll(ctx, second) {
 		ex.fail(ctx, m, ex.lastErr(m))
 	}
-	// Round trip 4: the TAP, then verification (a pass this run issued is
-	// not counted as remaining).
+	// Round trip 4: verification, with the TAP issued beside it (a pass is
+	// never counted as remaining when the request asked for one).
 	var tapDone sync.WaitGroup
 	if r.IssueTAP {
 		tapDone.Add(1)
 		go func() { defer tapDone.Done(); ex.issueTAP(ctx) }()
 	}
+	ex.verify(ctx)
 	tapDone.Wait()
 	revoke.Wait()
-	ex.verify(ctx)
 }
 
 // deleteAll deletes ms concurrently and returns the methods Graph refused
@@ -275,8 +275,8 @@ func (ex *execution) verify(ctx context.Context) {
 		return
 	}
 	for _, m := range ex.r.Profile.Select(ms) {
-		if m.Kind == KindTAP && ex.res.TAPIssued {
-			continue // the pass this run issued
+		if m.Kind == KindTAP && ex.r.IssueTAP {
+			continue // the pass this run issues (a new pass replaces any old one)
 		}
 		ex.res.Remaining = append(ex.res.Remaining, m)
 	}
