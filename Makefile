@@ -14,8 +14,9 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 
+## unit: every Go test, with a throwaway PostgreSQL on loopback for the PostgreSQL store.
 unit:
-	$(GO) test -race -count=1 ./...
+	eval "$$(./scripts/postgres.sh)"; $(GO) test -race -count=1 ./...
 
 ## fuzz: each fuzz target for a bounded time (seed corpora are in testdata/fuzz).
 fuzz:
@@ -29,7 +30,7 @@ e2e:
 	./scripts/e2e.sh
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
+	eval "$$(./scripts/postgres.sh)"; $(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
 	$(GO) test -run='^$$' -bench=Reset -benchtime=5x ./bench/reset/
 
 build:

@@ -158,7 +158,10 @@ func oneTarget(v Verb, args []string) (Command, error) {
 	case 0:
 		return Command{}, &UsageError{v, "say which user: a user principal name like alice@contoso.com"}
 	case 1:
-		return Command{Verb: v, Target: targetWord(args[0])}, nil
+		if t := targetWord(args[0]); t != "" {
+			return Command{Verb: v, Target: t}, nil
+		}
+		return Command{}, &UsageError{v, "say which user: a user principal name like alice@contoso.com"}
 	}
 	return Command{}, &UsageError{v, fmt.Sprintf("%s takes one user", v)}
 }
@@ -210,6 +213,9 @@ func parseReset(args []string) (Command, error) {
 		return Command{}, &UsageError{CmdReset, "say whose MFA to reset: a user principal name like alice@contoso.com"}
 	}
 	c.Target = targetWord(rest[0])
+	if c.Target == "" { // "<>" or a bare "mailto:"
+		return Command{}, &UsageError{CmdReset, "say whose MFA to reset: a user principal name like alice@contoso.com"}
+	}
 	c.Reason = strings.Join(rest[1:], " ")
 	return c, nil
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: Chromium for the
-# browser test, and the pinned npm packages (card and manifest validators,
-# Agents Playground, Playwright, the Node SDK benchmark peer).
+# browser test, the pinned npm packages (card and manifest validators,
+# Agents Playground, Playwright, the Node SDK benchmark peer), and a
+# throwaway PostgreSQL server on loopback for the PostgreSQL store's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +19,5 @@ fi
 if [ ! -d tools/node/node_modules ] || [ tools/node/package-lock.json -nt tools/node/node_modules ]; then
   (cd tools/node && npm ci --no-audit --no-fund --loglevel=error)
 fi
+./scripts/postgres.sh >/dev/null
 go mod download

@@ -214,8 +214,11 @@ func (b *bench) start(ctx context.Context, name string) (*target, error) {
 	case "bare":
 		cmd := exec.CommandContext(ctx, self, "-role", roleBare, "-addr", "127.0.0.1:"+strconv.Itoa(port))
 		return startTarget(ctx, name, port, cmd, nil, logPath)
+	case "bare-reply":
+		cmd := exec.CommandContext(ctx, self, "-role", roleBareReply, "-addr", "127.0.0.1:"+strconv.Itoa(port))
+		return startTarget(ctx, name, port, cmd, []string{"BENCH_CONNECTOR_TOKEN=" + b.ch.outToken}, logPath)
 	}
-	return nil, fmt.Errorf("unknown target %q (want mfabot, node or bare)", name)
+	return nil, fmt.Errorf("unknown target %q (want mfabot, node, bare or bare-reply)", name)
 }
 
 // mfabotCommand is `mfabot serve`; with -profile, the same code inside this

@@ -56,7 +56,7 @@ func main() {
 	flag.StringVar(&o.node, "node", "node", "the node executable")
 	flag.StringVar(&o.nodeBot, "nodebot", "bench/load/nodebot/index.js", "the Node SDK echo bot")
 	flag.StringVar(&o.nodeModules, "node-modules", "tools/node/node_modules", "node_modules with botbuilder 4.23 (NODE_PATH)")
-	flag.StringVar(&o.targets, "targets", "mfabot,node,bare", "targets to run, in order")
+	flag.StringVar(&o.targets, "targets", "mfabot,node,bare", "targets to run, in order (also: bare-reply, a gin handler that decodes and replies through the connector)")
 	flag.IntVar(&o.concurrency, "c", 32, "concurrent requests")
 	flag.DurationVar(&o.duration, "d", 10*time.Second, "measured duration per target")
 	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "warm-up per target, not measured")

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,6 +26,7 @@ import (
 const (
 	roleBare          = "bare"
 	roleMfabotProfile = "mfabot-profiled"
+	roleBareReply     = "bare-reply"
 )
 
 // runRole runs a hidden role until SIGTERM.
@@ -41,7 +46,9 @@ func runRole(role, addr, cpuProfile, whatIfs string) error {
 	}
 	switch role {
 	case roleBare:
-		return serveBare(ctx, addr)
+		return serveBare(ctx, addr, nil)
+	case roleBareReply:
+		return serveBare(ctx, addr, newReplier(os.Getenv("BENCH_CONNECTOR_TOKEN")))
 	case roleMfabotProfile:
 		return serveMfabotProfiled(ctx, cpuProfile)
 	case roleWhatIf:
@@ -51,12 +58,18 @@ func runRole(role, addr, cpuProfile, whatIfs string) error {
 }
 
 // serveBare is the ceiling: gin, configured as mfabot configures it,
-// reading the activity and answering 200 without looking at it.
-func serveBare(ctx context.Context, addr string) error {
+// reading the activity and answering 200 without looking at it. With a
+// replier it is the least a bot does: decode the activity and post a reply
+// to the connector (no authentication, no state).
+func serveBare(ctx context.Context, addr string, rep *replier) error {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(gin.Recovery())
 	e.POST("/api/messages", func(c *gin.Context) {
+		if rep != nil {
+			c.Status(rep.handle(c.Request.Context(), http.MaxBytesReader(c.Writer, c.Request.Body, 256<<10)))
+			return
+		}
 		if _, err := io.Copy(io.Discard, http.MaxBytesReader(c.Writer, c.Request.Body, 256<<10)); err != nil {
 			c.Status(http.StatusBadRequest)
 			return
@@ -97,4 +110,53 @@ func serveMfabotProfiled(ctx context.Context, cpuProfile string) error {
 		return errors.New("mfabot serve exited with code " + fmt.Sprint(code))
 	}
 	return nil
+}
+
+// replier posts a short text reply to each message's conversation.
+type replier struct {
+	token  string
+	client *http.Client
+}
+
+func newReplier(token string) *replier {
+	return &replier{token: token, client: &http.Client{Timeout: 30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}}}
+}
+
+// handle decodes the activity, replies and returns the status to answer.
+func (r *replier) handle(ctx context.Context, body io.Reader) int {
+	var act struct {
+		ID           string `json:"id"`
+		ServiceURL   string `json:"serviceUrl"`
+		Conversation struct {
+			ID string `json:"id"`
+		} `json:"conversation"`
+		From      json.RawMessage `json:"from"`
+		Recipient json.RawMessage `json:"recipient"`
+	}
+	if err := json.NewDecoder(body).Decode(&act); err != nil {
+		return http.StatusBadRequest
+	}
+	out, err := json.Marshal(map[string]any{"type": "message", "text": "You said: help",
+		"from": act.Recipient, "recipient": act.From, "replyToId": act.ID})
+	if err != nil {
+		return http.StatusInternalServerError
+	}
+	u := strings.TrimSuffix(act.ServiceURL, "/") + "/v3/conversations/" + url.PathEscape(act.Conversation.ID) + "/activities/" + url.PathEscape(act.ID)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(out))
+	if err != nil {
+		return http.StatusBadRequest
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return http.StatusBadGateway
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return http.StatusBadGateway
+	}
+	return http.StatusOK
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/mfabot/mfabot/internal/alert"
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/mfa"
-	"github.com/mfabot/mfabot/internal/store/sqlite"
+	"github.com/mfabot/mfabot/internal/store"
 )
 
 // wiring is the domain service and what it was built from.
@@ -54,13 +54,10 @@ func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.
 	return &wiring{cfg: cfg, log: log, store: st, dir: dir, mail: mail, svc: svc}, nil
 }
 
-// openStore opens the configured database (SQLite today).
+// openStore opens the configured database: PostgreSQL for a postgres://
+// URL, SQLite for a file.
 func openStore(ctx context.Context, dsn string, log *slog.Logger) (mfa.Store, error) {
-	st, err := sqlite.Open(ctx, dsn)
-	if err != nil {
-		return nil, mfa.Wrap(mfa.EUnavailable, err, "could not open the database %s", dsn)
-	}
-	return st, nil
+	return store.Open(ctx, dsn, log)
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

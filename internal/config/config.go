@@ -199,7 +199,7 @@ func Load(lookup Lookup) (Config, error) {
 	c := Config{
 		Port:         r.integer("PORT", 3978, 1, 65535),
 		BindAddress:  r.str("MFABOT_BIND_ADDRESS", ""),
-		Database:     r.str("MFABOT_DATABASE", "mfabot.db"),
+		Database:     r.secret("MFABOT_DATABASE"),
 		LogLevel:     r.oneOf("MFABOT_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		LogFormat:    r.oneOf("MFABOT_LOG_FORMAT", "json", "json", "text"),
 		AlertWebhook: r.secret("MFABOT_ALERT_WEBHOOK_URL"),
@@ -207,6 +207,9 @@ func Load(lookup Lookup) (Config, error) {
 		BotName:      r.str("MFABOT_BOT_NAME", "mfabot"),
 	}
 	c.TeamsCatalogAppID = r.guid("MFABOT_TEAMS_CATALOG_APP_ID", false)
+	if c.Database == "" {
+		c.Database = "mfabot.db"
+	}
 	if c.BindAddress != "" && net.ParseIP(c.BindAddress) == nil && c.BindAddress != "localhost" {
 		r.errs = append(r.errs, fmt.Sprintf("MFABOT_BIND_ADDRESS=%q: want an IP address", c.BindAddress))
 	}
@@ -341,6 +344,14 @@ func IsConfigError(err error) bool {
 	return errors.As(err, &e)
 }
 
+// redactURL hides the password of a database URL; a file path is kept.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Scheme != "" && u.Host != "" {
+		return u.Redacted()
+	}
+	return s
+}
+
 // Redacted lists the settings for people, secrets replaced by "(set)".
 func (c Config) Redacted() []string {
 	hide := func(s string) string {
@@ -352,7 +363,7 @@ func (c Config) Redacted() []string {
 	p := c.Policy
 	return []string{
 		fmt.Sprintf("PORT=%d", c.Port),
-		"MFABOT_DATABASE=" + c.Database,
+		"MFABOT_DATABASE=" + redactURL(c.Database),
 		"MicrosoftAppId=" + c.Bot.AppID,
 		"MicrosoftAppPassword=" + hide(c.Bot.AppPassword),
 		"MicrosoftAppTenantId=" + c.Bot.AppTenantID,

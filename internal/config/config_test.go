@@ -85,3 +85,15 @@ func TestValidateServe(t *testing.T) {
 		t.Fatalf("same groups accepted: %v", err)
 	}
 }
+
+func TestDatabaseURLIsRedacted(t *testing.T) {
+	c, err := Load(env(map[string]string{"MFABOT_DATABASE": "postgres://mfabot:hunter2pass@db.internal:5432/mfabot"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range c.Redacted() {
+		if strings.Contains(line, "hunter2pass") {
+			t.Fatalf("database password in the redacted dump: %s", line)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // RequestInput is what a requester asks for.
@@ -85,6 +86,10 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		}
 		return nil, Errorf(EForbidden, "%s cannot be reset: %s.", u.UPN, why)
 	}
+	// From the open-request check to the insert, one request per target at
+	// a time (in this process; see SECURITY.md for several replicas).
+	unlock := sync.OnceFunc(s.lockTarget(u.ID))
+	defer unlock()
 	open, err := s.store.ListRequests(ctx, RequestFilter{TargetID: u.ID, States: []State{StatePending, StateApproved, StateExecuting}, Limit: 1})
 	if err != nil {
 		return nil, Wrap(EUnavailable, err, "the request store is unavailable")
@@ -122,6 +127,7 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	if err := s.store.CreateRequest(ctx, r); err != nil {
 		return nil, Wrap(EUnavailable, err, "the request could not be saved")
 	}
+	unlock()
 	if r.NeedsOverride {
 		s.raise(ctx, Alert{Kind: "target_rate_limit", RequestID: r.ID, Target: u.UPN, Actor: actor.String(),
 			Summary: fmt.Sprintf("%s's MFA was already reset in the last %s; %s asks again (an approver must override with a reason)", u.UPN, s.policy.TargetWindow, actor)})

@@ -129,6 +129,12 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 	if r.NeedsOverride && override == "" && isApprover {
 		return refuse(Errorf(EForbidden, "%s's MFA was already reset in the last %s: give an override reason to approve again", r.Target.UPN, s.policy.TargetWindow))
 	}
+	// Under "may" a manager's approval alone would run the reset, so it must
+	// not pass the per-target limit: only an approver overrides it. Under
+	// "must" an approver's override is still required beside it.
+	if r.NeedsOverride && !isApprover && s.policy.Manager != ManagerMust {
+		return refuse(Errorf(EForbidden, "%s's MFA was already reset in the last %s: only an approver can override that", r.Target.UPN, s.policy.TargetWindow))
+	}
 	if err := s.checkBreaker(ctx); err != nil {
 		return refuse(err)
 	}
@@ -137,7 +143,10 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		if isManager {
 			n.Manager, n.ManagerApproved = &actor, true
 		}
-		if isApprover && (!isManager || n.Approver == nil) {
+		// Under "must" the manager's approval fills the manager's place
+		// only: a co-approval takes two people even when the manager is
+		// also an approver.
+		if isApprover && (!isManager || n.Approver == nil && !needManager) {
 			n.Approver, n.Verification = &actor, v
 			if override != "" {
 				n.Override = override

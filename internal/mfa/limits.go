@@ -19,6 +19,9 @@ type BreakerState struct {
 	Paused    bool      `json:"paused"`
 	TrippedAt time.Time `json:"trippedAt"`
 	Reason    string    `json:"reason"`
+	// ResumedAt is when an approver last resumed resets: executions before
+	// it no longer count, or the breaker would trip again at once.
+	ResumedAt time.Time `json:"resumedAt,omitzero"`
 }
 
 // checkRequesterLimit refuses a requester over their hourly limit. The count
@@ -64,14 +67,18 @@ func (s *Service) checkBreaker(ctx context.Context) error {
 		return Errorf(ERateLimited, "all MFA resets are paused since %s: %s. An approver must resume them (\"resume resets <reason>\")", st.TrippedAt.Format(time.RFC1123), st.Reason)
 	}
 	now := s.clock.Now().UTC()
-	n, err := s.store.CountRequests(ctx, RequestFilter{ExecutedSince: now.Add(-s.policy.BreakerWindow)})
+	since := now.Add(-s.policy.BreakerWindow)
+	if !st.ResumedAt.Before(since) {
+		since = st.ResumedAt.Add(time.Nanosecond) // ExecutedSince is inclusive
+	}
+	n, err := s.store.CountRequests(ctx, RequestFilter{ExecutedSince: since})
 	if err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}
 	if n < s.policy.BreakerLimit {
 		return nil
 	}
-	st = BreakerState{Paused: true, TrippedAt: now, Reason: fmt.Sprintf("%d resets ran in the last %s (limit %d)", n, s.policy.BreakerWindow, s.policy.BreakerLimit)}
+	st = BreakerState{Paused: true, TrippedAt: now, ResumedAt: st.ResumedAt, Reason: fmt.Sprintf("%d resets ran in the last %s (limit %d)", n, s.policy.BreakerWindow, s.policy.BreakerLimit)}
 	b, _ := json.Marshal(st)
 	if err := s.store.Put(ctx, breakerNS, breakerKey, b); err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
@@ -81,7 +88,8 @@ func (s *Service) checkBreaker(ctx context.Context) error {
 	return Errorf(ERateLimited, "all MFA resets are now paused: %s. An approver must resume them", st.Reason)
 }
 
-// ResumeResets closes the circuit breaker. Only approvers may.
+// ResumeResets closes the circuit breaker. Only approvers may. The resets
+// counted so far are forgiven: the limit counts again from now.
 func (s *Service) ResumeResets(ctx context.Context, actor Actor, reason string) error {
 	if err := s.member(ctx, actor.ID, s.policy.ApproverGroupID, "approver"); err != nil {
 		s.auditTarget(ctx, AuditRefused, "", actor, map[string]string{"action": "resume resets", "reason": Message(err)})
@@ -90,7 +98,8 @@ func (s *Service) ResumeResets(ctx context.Context, actor Actor, reason string) 
 	if reason == "" {
 		return Errorf(EInvalid, "give a reason to resume resets")
 	}
-	if err := s.store.Delete(ctx, breakerNS, breakerKey); err != nil && Code(err) != ENotFound {
+	b, _ := json.Marshal(BreakerState{ResumedAt: s.clock.Now().UTC()})
+	if err := s.store.Put(ctx, breakerNS, breakerKey, b); err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}
 	_, err := s.audit(ctx, AuditBreakerResumed, nil, actor.ID, map[string]string{"by": actor.String(), "reason": reason})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"hash/fnv"
 	"log/slog"
 	"strings"
 	"sync"
@@ -25,6 +26,18 @@ type Service struct {
 	newID  func() string
 
 	running sync.Map // request id → struct{}: executions in this process
+	// targetLocks serialise "no open request for this target" with the
+	// insert, so concurrent requesters get one open request per target.
+	targetLocks [64]sync.Mutex
+}
+
+// lockTarget locks the stripe of a target id and returns its unlock.
+func (s *Service) lockTarget(id string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	mu := &s.targetLocks[h.Sum32()%uint32(len(s.targetLocks))]
+	mu.Lock()
+	return mu.Unlock
 }
 
 // Deps are the Service's collaborators. Directory and Store are required;

@@ -1,0 +1,64 @@
+// Package store opens the mfa.Store that a database setting names: the
+// PostgreSQL store (internal/store/postgres) for a postgres:// or
+// postgresql:// URL, the SQLite store (internal/store/sqlite) for anything
+// else, which is a file path.
+package store
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/postgres"
+	"github.com/mfabot/mfabot/internal/store/sqlite"
+)
+
+// IsPostgres reports whether dsn is a PostgreSQL URL.
+func IsPostgres(dsn string) bool {
+	s := strings.ToLower(dsn)
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Redact returns dsn fit for logs and messages: a URL loses its password,
+// a file path is returned as it is.
+func Redact(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable PostgreSQL URL)"
+	}
+	return u.Redacted()
+}
+
+// Open opens and migrates the store dsn names, and logs which one it
+// opened (without the password). A failure is an *mfa.Error with
+// EUnavailable whose message names the database, redacted; its cause keeps
+// the driver's error, so errors.Is finds sqlite.ErrSchemaTooNew or
+// postgres.ErrSchemaTooNew.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (mfa.Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	driver := "sqlite"
+	var (
+		st      mfa.Store
+		err     error
+		version int
+	)
+	if IsPostgres(dsn) {
+		driver, version = "postgres", postgres.SchemaVersion()
+		st, err = postgres.Open(ctx, dsn)
+	} else {
+		version = sqlite.SchemaVersion()
+		st, err = sqlite.Open(ctx, dsn)
+	}
+	if err != nil {
+		return nil, mfa.Wrap(mfa.EUnavailable, err, "could not open the database %s", Redact(dsn))
+	}
+	log.Info("store opened", "component", "store", "driver", driver, "database", Redact(dsn), "schema", version)
+	return st, nil
+}

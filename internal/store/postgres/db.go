@@ -1,0 +1,149 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// DB is the PostgreSQL store. It implements mfa.Store and is safe for
+// concurrent use, by one process or by several.
+type DB struct {
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	closed atomic.Bool
+	once   sync.Once
+
+	lastPurge atomic.Int64 // unix nanoseconds of the last purge of expired Once keys
+}
+
+var _ mfa.Store = (*DB)(nil)
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now func() time.Time
+}
+
+// WithClock sets the clock the store reads for Once expiry and the
+// bookkeeping times it sets itself (tests inject a fake).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// Open connects to the database at url (postgres://user@host:port/db?...;
+// pgxpool's parameters such as pool_max_conns are honoured) and migrates its
+// schema.
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
+	o := options{now: time.Now}
+	for _, f := range opts {
+		f(&o)
+	}
+	where := redact(url)
+	if url == "" {
+		return nil, errors.New("postgres: open: no database URL")
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
+	}
+	db := &DB{pool: pool, now: o.now}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
+	}
+	return db, nil
+}
+
+// redact returns the URL without its password, for errors and logs.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return "(database URL)"
+	}
+	return u.Redacted()
+}
+
+// Pool returns the connection pool, for tests and maintenance tools only
+// (the application goes through the mfa.Store methods).
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Close closes the pool. It is safe to call more than once, and every store
+// method afterwards returns an *mfa.Error with EUnavailable.
+func (db *DB) Close() error {
+	db.once.Do(func() {
+		db.closed.Store(true)
+		db.pool.Close()
+	})
+	return nil
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	if db.closed.Load() {
+		return unavailable("ping", errClosed)
+	}
+	var one int
+	if err := db.pool.QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// errClosed is the cause reported by methods called after Close.
+var errClosed = errors.New("postgres: database is closed")
+
+// unavailable wraps a database failure in the one phrasing every method
+// uses: the cause names the operation, the message is for people.
+func unavailable(op string, err error) error {
+	return mfa.Wrap(mfa.EUnavailable, fmt.Errorf("postgres: %s: %w", op, err), "the request store is unavailable")
+}
+
+// failed turns an error of a statement into the store's error: a value
+// PostgreSQL cannot keep is EInvalid, anything else EUnavailable.
+func failed(op string, err error) error {
+	if isDataException(err) {
+		return mfa.Wrap(mfa.EInvalid, fmt.Errorf("postgres: %s: %w", op, err), "the request store cannot keep this value (it contains a NUL character or invalid text)")
+	}
+	return unavailable(op, err)
+}
+
+// tx runs fn in a transaction and commits it when fn returns nil. Errors fn
+// returns are passed through as they are; failures of the database itself
+// come back as EUnavailable.
+func (db *DB) tx(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
+	if db.closed.Load() {
+		return unavailable(op, errClosed)
+	}
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return unavailable(op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return unavailable(op, err)
+	}
+	return nil
+}
+
+// conn returns the pool, or an error after Close.
+func (db *DB) conn(op string) (*pgxpool.Pool, error) {
+	if db.closed.Load() {
+		return nil, unavailable(op, errClosed)
+	}
+	return db.pool, nil
+}

@@ -1,0 +1,189 @@
+package postgres_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/postgres"
+)
+
+// replicas opens n stores on one database, as n mfabot replicas would.
+func replicas(t *testing.T, n int) []*postgres.DB {
+	t.Helper()
+	url := newDatabase(t, false)
+	dbs := make([]*postgres.DB, n)
+	for i := range dbs {
+		dbs[i] = open(t, url)
+	}
+	return dbs
+}
+
+// TestReplicasShareOneChain appends from two replicas at once, many
+// goroutines each: the result is one gapless chain that verifies, holding
+// every event once, and each replica's returned records are links of it.
+func TestReplicasShareOneChain(t *testing.T) {
+	dbs := replicas(t, 2)
+	const goroutines, each = 20, 10
+	base := time.Date(2026, 4, 1, 0, 0, 0, 999, time.UTC)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		returned = map[int64]mfa.AuditRecord{}
+		start    = make(chan struct{})
+	)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db := dbs[g%len(dbs)]
+			<-start
+			for i := range each {
+				n := g*each + i
+				rec, err := db.AppendAudit(ctx, mfa.AuditEvent{Time: base.Add(time.Duration(n)), Type: mfa.AuditMethodRemoved,
+					RequestID: fmt.Sprintf("req-%d", n), Actor: fmt.Sprintf("replica-%d", g%len(dbs)), Detail: map[string]string{"n": fmt.Sprint(n)}})
+				if err != nil {
+					t.Errorf("replica %d append: %v", g%len(dbs), err)
+					return
+				}
+				mu.Lock()
+				if _, dup := returned[rec.Seq]; dup {
+					t.Errorf("seq %d returned twice", rec.Seq)
+				}
+				returned[rec.Seq] = rec
+				mu.Unlock()
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	for i, db := range dbs {
+		recs, err := db.AuditRecords(ctx, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != goroutines*each {
+			t.Fatalf("replica %d reads %d records, want %d", i, len(recs), goroutines*each)
+		}
+		v := mfa.NewChainVerifier()
+		seen := map[string]bool{}
+		for _, r := range recs {
+			if err := v.Check(r); err != nil {
+				t.Fatalf("replica %d: %v", i, err)
+			}
+			if got := returned[r.Seq]; got.Hash != r.Hash || got.RequestID != r.RequestID {
+				t.Fatalf("record %d: stored %s/%s, AppendAudit returned %s/%s", r.Seq, r.RequestID, r.Hash, got.RequestID, got.Hash)
+			}
+			seen[r.RequestID] = true
+		}
+		if len(seen) != goroutines*each {
+			t.Fatalf("%d distinct events in the chain, want %d", len(seen), goroutines*each)
+		}
+	}
+	var head string
+	if err := dbs[0].Pool().QueryRow(ctx, `SELECT hash FROM audit_head`).Scan(&head); err != nil {
+		t.Fatal(err)
+	}
+	if last := returned[goroutines*each]; head != last.Hash {
+		t.Fatalf("audit_head holds %s, the last record's hash is %s", head, last.Hash)
+	}
+}
+
+// TestReplicasRaceOneTransition moves requests pending → approved from two
+// replicas at once, many goroutines each, several rounds: every round has
+// exactly one winner, whose write is the one stored, and every loser gets
+// EConflict naming the state it found.
+func TestReplicasRaceOneTransition(t *testing.T) {
+	dbs := replicas(t, 2)
+	const rounds, racers = 10, 16
+	at := time.Date(2026, 4, 1, 0, 0, 0, 1, time.UTC)
+	for round := range rounds {
+		id := fmt.Sprintf("race-%d", round)
+		r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t"}, Requester: mfa.Actor{ID: "a"},
+			CreatedAt: at, ExpiresAt: at.Add(time.Hour), UpdatedAt: at}
+		if err := dbs[0].CreateRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		var (
+			wg      sync.WaitGroup
+			start   = make(chan struct{})
+			errs    = make([]error, racers)
+			winners []int
+			mu      sync.Mutex
+		)
+		for i := range racers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				next := *r
+				next.State = mfa.StateApproved
+				next.Approver = &mfa.Actor{ID: fmt.Sprintf("approver-%d", i)}
+				next.UpdatedAt = at.Add(time.Duration(i + 1))
+				<-start
+				errs[i] = dbs[i%len(dbs)].UpdateRequest(ctx, &next, mfa.StatePending)
+				if errs[i] == nil {
+					mu.Lock()
+					winners = append(winners, i)
+					mu.Unlock()
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if len(winners) != 1 {
+			t.Fatalf("round %d: %d updates moved the request pending → approved, want exactly 1", round, len(winners))
+		}
+		w := winners[0]
+		for i, err := range errs {
+			if i == w {
+				continue
+			}
+			if mfa.Code(err) != mfa.EConflict || !strings.Contains(mfa.Message(err), "is approved, not pending") {
+				t.Fatalf("round %d: losing update answered %v, want the conflict", round, err)
+			}
+		}
+		for n, db := range dbs {
+			got, err := db.GetRequest(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Approver == nil || got.Approver.ID != fmt.Sprintf("approver-%d", w) || !got.UpdatedAt.Equal(at.Add(time.Duration(w+1))) {
+				t.Fatalf("round %d: replica %d reads approver %+v at %v, the winner was %d", round, n, got.Approver, got.UpdatedAt, w)
+			}
+		}
+	}
+}
+
+// TestReplicasShareOnceAndJournal: a redelivered activity reaching the other
+// replica is still seen once, and a journal step written by one replica is
+// kept against a later write of the same key by the other.
+func TestReplicasShareOnceAndJournal(t *testing.T) {
+	dbs := replicas(t, 2)
+	if first, err := dbs[0].Once(ctx, "activity-1", time.Hour); err != nil || !first {
+		t.Fatalf("first sighting on replica 0: %v %v", first, err)
+	}
+	if first, err := dbs[1].Once(ctx, "activity-1", time.Hour); err != nil || first {
+		t.Fatalf("redelivery to replica 1 reported as first: %v %v", first, err)
+	}
+	at := time.Date(2026, 4, 1, 0, 0, 0, 7, time.UTC)
+	if err := dbs[0].CreateRequest(ctx, &mfa.Request{ID: "j", State: mfa.StateExecuting, UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbs[0].RecordStep(ctx, "j", mfa.Step{Key: "revoke", Kind: "revoked", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbs[1].RecordStep(ctx, "j", mfa.Step{Key: "revoke", Kind: "again", At: at.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	steps, err := dbs[1].Steps(ctx, "j")
+	if err != nil || len(steps) != 1 || steps[0].Kind != "revoked" || !steps[0].At.Equal(at) {
+		t.Fatalf("journal after two replicas wrote one key: %+v %v", steps, err)
+	}
+}
