@@ -11,6 +11,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -75,6 +76,11 @@ type Bot struct {
 	// channel is the channel reference last stored, so an activity from the
 	// same place does not write it again.
 	channel atomic.Pointer[channelRef]
+
+	seen     seenSet  // activity ids seen by this replica
+	users    sync.Map // aadObjectId → userRef last stored, so a repeat does not read or write the store
+	helpOnce sync.Once
+	help     json.RawMessage
 }
 
 var _ mfa.Notifier = (*Bot)(nil)

@@ -24,6 +24,17 @@ const (
 	CmdResume        Verb = "resume resets"
 )
 
+// changes reports whether the command can change state (a request, the
+// approvals conversation, the breaker): such a message is deduplicated in
+// the store shared by every replica, the others in memory only.
+func (v Verb) changes() bool {
+	switch v {
+	case CmdReset, CmdCancel, CmdApprovalsHere, CmdResume:
+		return true
+	}
+	return false
+}
+
 // usages is the help line of each command, in help order.
 var usages = []struct {
 	Verb  Verb

@@ -64,7 +64,7 @@ func (b *Bot) onInvoke(ctx context.Context, act *botframework.Activity) *botfram
 		return &resp
 	}
 	verb := ca.Action.Verb
-	first := act.ID == "" || b.firstSighting(ctx, "activity:"+act.ID)
+	first := act.ID == "" || b.firstSighting(ctx, "activity:"+act.ID, true)
 	log := b.log.With("activity", act.ID, "verb", verb, "request", data.RequestID, "actor", actor.ID)
 	if !first {
 		log.Info("redelivered card action answered with the current card")

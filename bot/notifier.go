@@ -79,6 +79,7 @@ func (b *Bot) askInstalled(ctx context.Context, r *mfa.Request) (bool, error) {
 	if _, err := b.userRef(ctx, r.Target.ID); mfa.Code(err) == mfa.ENotFound {
 		// The user's Teams id is unknown until they write; messages to the
 		// chat need only its id.
+		b.users.Delete(r.Target.ID)
 		b.putJSON(ctx, nsUsers, r.Target.ID, userRef{Bot: ch.Bot, ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID,
 			TenantID: ch.TenantID, Personal: chat})
 	}
@@ -219,6 +220,7 @@ func (b *Bot) personal(ctx context.Context, oid string, u *userRef) (string, err
 		return "", fmt.Errorf("create personal chat: %w", err)
 	}
 	u.Personal = id
+	b.users.Delete(oid)
 	b.putJSON(ctx, nsUsers, oid, u)
 	return id, nil
 }

@@ -75,7 +75,13 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 	if oid == "" || act.From.ID == "" || act.ServiceURL == "" {
 		return
 	}
-	old, _ := b.userRef(ctx, oid)
+	var old *userRef
+	if v, ok := b.users.Load(oid); ok {
+		c := v.(userRef)
+		old = &c
+	} else {
+		old, _ = b.userRef(ctx, oid)
+	}
 	u := userRef{User: schema.ChannelAccount{ID: act.From.ID, Name: act.From.Name, AadObjectID: oid},
 		Bot: act.Recipient, ServiceURL: act.ServiceURL, ChannelID: act.ChannelID, TenantID: act.Tenant()}
 	if old != nil {
@@ -85,9 +91,12 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 		u.Personal = act.Conversation.ID
 	}
 	if old != nil && *old == u {
+		b.users.Store(oid, u)
 		return
 	}
-	b.putJSON(ctx, nsUsers, oid, u)
+	if b.putJSON(ctx, nsUsers, oid, u) {
+		b.users.Store(oid, u)
+	}
 }
 
 // rememberChannel stores the service URL, channel and tenant of an
@@ -248,14 +257,17 @@ func (b *Bot) SetApprovalsConversation(ctx context.Context, ref botframework.Con
 	return b.store.Put(ctx, nsConfig, keyApproval, raw)
 }
 
-func (b *Bot) putJSON(ctx context.Context, ns, key string, v any) {
+// putJSON stores v and reports whether it was stored.
+func (b *Bot) putJSON(ctx context.Context, ns, key string, v any) bool {
 	raw, err := json.Marshal(v)
 	if err == nil {
 		err = b.store.Put(ctx, ns, key, raw)
 	}
 	if err != nil {
 		b.log.Warn("could not store a reference", "ns", ns, "err", err)
+		return false
 	}
+	return true
 }
 
 // baseConversationID drops a channel thread's ";messageid=" suffix.

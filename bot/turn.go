@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -35,9 +36,17 @@ func (b *Bot) HandleActivity(ctx context.Context, act *botframework.Activity) (*
 	return nil, nil
 }
 
-// firstSighting reports whether the activity is new; a store failure lets
-// it through (every state change is conditional, so a repeat has no effect).
-func (b *Bot) firstSighting(ctx context.Context, key string) bool {
+// firstSighting reports whether the activity is new: first in this
+// replica's memory, then, for activities with effects (durable), in the
+// store shared by every replica. A store failure lets it through (every
+// state change is conditional, so a repeat has no effect).
+func (b *Bot) firstSighting(ctx context.Context, key string, durable bool) bool {
+	if !b.seen.first(key, b.now(), dedupeTTL) {
+		return false
+	}
+	if !durable {
+		return true
+	}
 	ok, err := b.store.Once(ctx, key, dedupeTTL)
 	if err != nil {
 		b.log.Warn("dedupe check failed; processing anyway", "key", key, "err", err)
@@ -58,7 +67,8 @@ const noIdentity = "I can't tell who you are: this message came without a Micros
 
 // onMessage parses and runs a command.
 func (b *Bot) onMessage(ctx context.Context, act *botframework.Activity) error {
-	if act.ID != "" && !b.firstSighting(ctx, "activity:"+act.ID) {
+	cmd, perr := Parse(botframework.StripMentions(act))
+	if act.ID != "" && !b.firstSighting(ctx, "activity:"+act.ID, perr == nil && cmd.Verb.changes()) {
 		b.log.Info("redelivered message ignored", "activity", act.ID)
 		return nil
 	}
@@ -66,9 +76,8 @@ func (b *Bot) onMessage(ctx context.Context, act *botframework.Activity) error {
 	if !ok {
 		return b.replyText(ctx, act, noIdentity)
 	}
-	cmd, err := Parse(botframework.StripMentions(act))
-	if err != nil {
-		return b.replyParseError(ctx, act, err)
+	if perr != nil {
+		return b.replyParseError(ctx, act, perr)
 	}
 	log := b.log.With("activity", act.ID, "command", string(cmd.Verb), "actor", actor.ID)
 	log.Info("command")
@@ -88,7 +97,21 @@ func (b *Bot) onMessage(ctx context.Context, act *botframework.Activity) error {
 	case CmdResume:
 		return b.cmdResume(ctx, act, actor, cmd)
 	}
-	return b.replyCard(ctx, act, cards.Help("", b.cfg.HelpText, commandList()))
+	_, err := b.reply(ctx, act, act.Ref().NewCardMessage(b.helpCard()))
+	return err
+}
+
+// helpCard is the help card as JSON, built and encoded once: it depends on
+// configuration only, and encoding a card is most of a reply's cost.
+func (b *Bot) helpCard() json.RawMessage {
+	b.helpOnce.Do(func() {
+		raw, err := json.Marshal(cards.Help("", b.cfg.HelpText, commandList()))
+		if err != nil {
+			panic("bot: help card: " + err.Error()) // maps of strings: cannot fail
+		}
+		b.help = raw
+	})
+	return b.help
 }
 
 func (b *Bot) replyParseError(ctx context.Context, act *botframework.Activity, err error) error {

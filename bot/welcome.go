@@ -29,7 +29,7 @@ func (b *Bot) onInstallationUpdate(ctx context.Context, act *botframework.Activi
 // welcome sends the welcome card once per conversation: Teams sends both a
 // conversationUpdate and an installationUpdate for one install.
 func (b *Bot) welcome(ctx context.Context, act *botframework.Activity) error {
-	if !b.firstSighting(ctx, "welcome:"+baseConversationID(act.Conversation.ID)) {
+	if !b.firstSighting(ctx, "welcome:"+baseConversationID(act.Conversation.ID), true) {
 		return nil
 	}
 	card := cards.Welcome(b.cfg.Name, b.cfg.HelpText, commandList())

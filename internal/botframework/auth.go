@@ -54,6 +54,9 @@ type Validator struct {
 	issuers  []string
 	parser   *jwt.Parser
 	keys     *keyCache
+	tokens   tokenCache
+	now      func() time.Time
+	skew     time.Duration
 }
 
 // Claims are the facts established by a successful authentication.
@@ -111,6 +114,8 @@ func NewValidator(cfg ValidatorConfig) *Validator {
 		tenantID: cfg.TenantID,
 		issuers:  slices.Clone(cfg.Issuers),
 		parser:   jwt.NewParser(opts...),
+		now:      cfg.Now,
+		skew:     cfg.Skew,
 		keys: &keyCache{
 			metadataURL: cfg.OpenIDMetadataURL,
 			client:      cfg.HTTPClient,
@@ -151,6 +156,21 @@ func (v *Validator) Authenticate(ctx context.Context, authHeader string, act *Ac
 		return nil, unauthorized("Authorization header is not a Bearer token", nil)
 	}
 
+	now := v.now()
+	tok, cached := v.tokens.get(raw, now, v.skew)
+	if !cached {
+		var err error
+		if tok, err = v.verify(ctx, raw); err != nil {
+			return nil, err
+		}
+		v.tokens.put(raw, tok, now, v.skew)
+	}
+	return v.checkActivity(tok, act)
+}
+
+// verify checks what belongs to the token alone: signature, algorithm,
+// issuer, audience, times and the serviceurl claim's presence.
+func (v *Validator) verify(ctx context.Context, raw string) (verifiedToken, error) {
 	var key signingKey
 	var kid string
 	keyfunc := func(t *jwt.Token) (any, error) {
@@ -170,21 +190,32 @@ func (v *Validator) Authenticate(ctx context.Context, authHeader string, act *Ac
 	}
 	claims := jwt.MapClaims{}
 	if _, err := v.parser.ParseWithClaims(raw, claims, keyfunc); err != nil {
-		return nil, parseError(err)
+		return verifiedToken{}, parseError(err)
 	}
-
 	iss, err := claims.GetIssuer()
 	if err != nil || !slices.Contains(v.issuers, iss) {
-		return nil, unauthorized("wrong issuer", nil)
+		return verifiedToken{}, unauthorized("wrong issuer", nil)
 	}
 	svc, ok := claims["serviceurl"].(string)
 	if !ok || svc == "" {
-		return nil, unauthorized("token has no serviceurl claim", nil)
+		return verifiedToken{}, unauthorized("token has no serviceurl claim", nil)
 	}
-	if !sameServiceURL(svc, act.ServiceURL) {
+	t := verifiedToken{issuer: iss, serviceURL: svc, kid: kid, endorsements: key.endorsements}
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		t.expires = exp.Time
+	}
+	if nbf, err := claims.GetNotBefore(); err == nil && nbf != nil {
+		t.notBefore = nbf.Time
+	}
+	return t, nil
+}
+
+// checkActivity checks what ties a verified token to this activity.
+func (v *Validator) checkActivity(tok verifiedToken, act *Activity) (*Claims, error) {
+	if !sameServiceURL(tok.serviceURL, act.ServiceURL) {
 		return nil, unauthorized("serviceurl claim does not match the activity's serviceUrl", nil)
 	}
-	if len(key.endorsements) > 0 && !slices.Contains(key.endorsements, act.ChannelID) {
+	if len(tok.endorsements) > 0 && !slices.Contains(tok.endorsements, act.ChannelID) {
 		return nil, forbidden(fmt.Sprintf("signing key is not endorsed for channel %q", act.ChannelID))
 	}
 	if v.tenantID != "" {
@@ -195,11 +226,7 @@ func (v *Validator) Authenticate(ctx context.Context, authHeader string, act *Ac
 			return nil, forbidden(fmt.Sprintf("tenant %s is not allowed", t))
 		}
 	}
-	c := &Claims{AppID: v.appID, Issuer: iss, ServiceURL: svc, KeyID: kid, Endorsements: key.endorsements}
-	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
-		c.ExpiresAt = exp.Time
-	}
-	return c, nil
+	return &Claims{AppID: v.appID, Issuer: tok.issuer, ServiceURL: tok.serviceURL, KeyID: tok.kid, Endorsements: tok.endorsements, ExpiresAt: tok.expires}, nil
 }
 
 // sameServiceURL compares exactly, tolerating one trailing slash.

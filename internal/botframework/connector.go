@@ -50,7 +50,12 @@ type Connector struct {
 // NewConnector returns a Connector.
 func NewConnector(cfg ConnectorConfig) *Connector {
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		// Replies go to one or two hosts (the region's Bot Connector):
+		// keep enough idle connections to them that concurrent replies do
+		// not each pay a new TLS handshake (net/http keeps 2 by default).
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 64
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 4
