@@ -77,6 +77,9 @@ func TestManagerMayApproveAlone(t *testing.T) {
 	if err != nil || got.State != mfa.StateApproved || !got.ManagerApproved || got.Manager.ID != mfatest.ManagerID {
 		t.Fatalf("manager approval: %v %+v", err, got)
 	}
+	if got.Verification != mfa.VerifiedManager {
+		t.Fatalf("verification %q, want the manager's own confirmation", got.Verification)
+	}
 	if g.audited(mfa.AuditManagerApproved, "") != 1 {
 		t.Fatal("manager approval not audited as such")
 	}

@@ -142,6 +142,10 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 	change := func(n *Request) {
 		if isManager {
 			n.Manager, n.ManagerApproved = &actor, true
+			if !isApprover && n.Verification == "" {
+				// The manager vouches for the caller: that is the check.
+				n.Verification = VerifiedManager
+			}
 		}
 		// Under "must" the manager's approval fills the manager's place
 		// only: a co-approval takes two people even when the manager is

@@ -291,7 +291,7 @@ func (s *Service) finish(ctx context.Context, r *Request, res *Result) (*Request
 		final = StateFailed
 	case len(res.Failed) > 0 && len(res.Removed) == 0 && len(r.Planned()) > 0:
 		final = StateFailed
-	case res.Error != "", len(res.Failed) > 0, len(res.Remaining) > 0, res.RevokeError != "", r.IssueTAP && !res.TAPIssued:
+	case res.Error != "", len(res.Failed) > 0, len(res.Remaining) > 0, res.RevokeError != "", r.IssueTAP && !res.TAPIssued, res.TAPError != "":
 		final = StatePartial
 	}
 	res.FinishedAt = s.clock.Now().UTC()

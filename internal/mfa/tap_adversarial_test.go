@@ -119,6 +119,9 @@ func TestTAPUndeliverableIsReportedAndNotKept(t *testing.T) {
 	if !strings.Contains(done.Result.TAPError, "could not be delivered") || !strings.Contains(done.Result.TAPError, "issue a new one") {
 		t.Fatalf("state %s, tap error %q", done.State, done.Result.TAPError)
 	}
+	if done.State != mfa.StatePartial {
+		t.Fatalf("state %s, want partial: the reset did not give the requester what it promised", done.State)
+	}
 	if len(g.note.TAPs) != 0 {
 		t.Fatal("pass recorded as delivered")
 	}
