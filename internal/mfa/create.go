@@ -125,6 +125,12 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		return nil, err
 	}
 	if err := s.store.CreateRequest(ctx, r); err != nil {
+		if Code(err) == EConflict {
+			// Another replica created an open request for this user since
+			// the check above: the store keeps one open request per user.
+			_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"reason": Message(err)})
+			return nil, Errorf(EConflict, "%s already has an open request; cancel it or wait for it", u.UPN)
+		}
 		return nil, Wrap(EUnavailable, err, "the request could not be saved")
 	}
 	unlock()

@@ -1,6 +1,8 @@
 package mfa_test
 
 import (
+	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -161,5 +163,25 @@ func TestBreakerPausesApprovalsAndOnlyAnApproverResumes(t *testing.T) {
 	wantCode(t, "request after the limit is reached again", err, mfa.ERateLimited)
 	if g.audited(mfa.AuditBreakerTripped, "") != 2 || g.audited(mfa.AuditBreakerResumed, "") != 1 {
 		t.Fatal("second trip or the resumption not audited")
+	}
+}
+
+// conflictStore makes every creation look like another replica's open
+// request won the race, as the store's one-open-request rule answers.
+type conflictStore struct{ mfa.Store }
+
+func (conflictStore) CreateRequest(context.Context, *mfa.Request) error {
+	return mfa.Errorf(mfa.EConflict, "alice@contoso.com already has an open request")
+}
+
+func TestOpenRequestOnAnotherReplicaIsAConflictAndAudited(t *testing.T) {
+	g := newRig(t, nil)
+	svc := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: g.dir, Store: conflictStore{g.store}, Clock: g.clock})
+	_, err := svc.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: "alice@contoso.com", Reason: "x"})
+	if mfa.Code(err) != mfa.EConflict || !strings.Contains(mfa.Message(err), "open request") {
+		t.Fatalf("got %v", err)
+	}
+	if g.audited(mfa.AuditRefused, "") == 0 {
+		t.Fatal("the lost race is not audited")
 	}
 }

@@ -106,7 +106,7 @@ func TestReplicasRaceOneTransition(t *testing.T) {
 	at := time.Date(2026, 4, 1, 0, 0, 0, 1, time.UTC)
 	for round := range rounds {
 		id := fmt.Sprintf("race-%d", round)
-		r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t"}, Requester: mfa.Actor{ID: "a"},
+		r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t-" + id}, Requester: mfa.Actor{ID: "a"},
 			CreatedAt: at, ExpiresAt: at.Add(time.Hour), UpdatedAt: at}
 		if err := dbs[0].CreateRequest(ctx, r); err != nil {
 			t.Fatal(err)

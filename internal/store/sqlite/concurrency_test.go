@@ -23,7 +23,7 @@ func TestMixedLoadNeverBusy(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("req-%02d", g)
-			r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t"}, Requester: mfa.Actor{ID: "a"},
+			r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t-" + id}, Requester: mfa.Actor{ID: "a"},
 				CreatedAt: now.Add(time.Duration(g)), UpdatedAt: now}
 			steps := []func() error{
 				func() error { return db.CreateRequest(ctx, r) },
@@ -33,7 +33,7 @@ func TestMixedLoadNeverBusy(t *testing.T) {
 					next.State = mfa.StateApproved
 					return db.UpdateRequest(ctx, &next, mfa.StatePending)
 				},
-				func() error { _, err := db.ListRequests(ctx, mfa.RequestFilter{TargetID: "t"}); return err },
+				func() error { _, err := db.ListRequests(ctx, mfa.RequestFilter{TargetID: "t-" + id}); return err },
 				func() error { return db.RecordStep(ctx, id, mfa.Step{Key: "revoke", At: now}) },
 				func() error {
 					_, err := db.AppendAudit(ctx, mfa.AuditEvent{Time: now, Type: mfa.AuditApproved, RequestID: id})

@@ -40,6 +40,9 @@ func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
 			r.ID, string(r.State), r.Target.ID, r.Target.UPN, r.Requester.ID,
 			nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.UpdatedAt), db.executedAt(r), string(data))
 		if isConstraint(err) {
+			if strings.Contains(err.Error(), "target") {
+				return mfa.Errorf(mfa.EConflict, "%s already has an open request", r.Target.UPN)
+			}
 			return mfa.Errorf(mfa.EConflict, "request %s already exists", r.ID)
 		}
 		if err != nil {

@@ -34,11 +34,11 @@ func testFilters(t *testing.T, s mfa.Store, _ *Clock) {
 		}
 		return r
 	}
-	mk("r1", "T1", "A", base)
+	mk("r1", "T4", "A", base)
 	r2 := mk("r2", "T2", "A", base.Add(1*h))
 	r3 := mk("r3", "T1", "B", base.Add(2*h))
 	r4 := mk("r4", "T3", "B", base.Add(3*h))
-	r5 := mk("r5", "T2", "C", base.Add(4*h))
+	r5 := mk("r5", "T5", "C", base.Add(4*h))
 
 	move(t, s, r2, base.Add(1*h+time.Minute), to(mfa.StateApproved))
 	r3 = move(t, s, r3, base.Add(2*h+time.Minute), to(mfa.StateApproved))
@@ -60,7 +60,7 @@ func testFilters(t *testing.T, s mfa.Store, _ *Clock) {
 		{"one state", mfa.RequestFilter{States: []mfa.State{mfa.StatePending}}, []string{"r1"}},
 		{"two states", mfa.RequestFilter{States: []mfa.State{mfa.StatePending, mfa.StateApproved}}, []string{"r2", "r1"}},
 		{"open states", mfa.RequestFilter{States: []mfa.State{mfa.StatePending, mfa.StateApproved, mfa.StateExecuting}}, []string{"r3", "r2", "r1"}},
-		{"target", mfa.RequestFilter{TargetID: "T1"}, []string{"r3", "r1"}},
+		{"target", mfa.RequestFilter{TargetID: "T1"}, []string{"r3"}},
 		{"unknown target", mfa.RequestFilter{TargetID: "T9"}, nil},
 		{"requester", mfa.RequestFilter{RequesterID: "A"}, []string{"r2", "r1"}},
 		{"since is inclusive", mfa.RequestFilter{Since: base.Add(2 * h)}, []string{"r5", "r4", "r3"}},

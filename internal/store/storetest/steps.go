@@ -12,7 +12,7 @@ import (
 // journals separate per request.
 func testSteps(t *testing.T, s mfa.Store, _ *Clock) {
 	for _, id := range []string{"j1", "j2"} {
-		if err := s.CreateRequest(ctx, pendingRequest(id, "t", "a", base)); err != nil {
+		if err := s.CreateRequest(ctx, pendingRequest(id, "t-"+id, "a", base)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"RequestRoundTrip", testRequestRoundTrip},
 		{"RequestNotFound", testRequestNotFound},
 		{"CreateDuplicate", testCreateDuplicate},
+		{"OneOpenPerTarget", testOneOpenPerTarget},
 		{"UpdateConditional", testUpdateConditional},
 		{"UpdateRace", testUpdateRace},
 		{"Filters", testFilters},
