@@ -43,12 +43,14 @@ func (b *Bot) cmdStatus(ctx context.Context, act *botframework.Activity, actor m
 	if !helpdesk && !approver && actor.ID != r.Requester.ID && actor.ID != r.Target.ID {
 		return b.replyText(ctx, act, "Status refused: only helpdesk agents, approvers, the requester and the user concerned can see a request.")
 	}
-	id, err := b.replyCardID(ctx, act, b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase}))
+	ref := requestCardRef(act, actor)
+	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {
 		return err
 	}
 	if !r.State.Final() {
-		b.addCardRef(ctx, r.ID, cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID, ActivityID: id})
+		ref.ActivityID = id
+		b.addCardRef(ctx, r.ID, ref)
 	}
 	return nil
 }

@@ -198,6 +198,16 @@ func (b *Bot) addCardRef(ctx context.Context, requestID string, c cardRef) {
 	b.putJSON(ctx, nsCardsPfx+requestID, c.ConversationID+" "+c.ActivityID, c)
 }
 
+// requestCardRef is the reference of a request card about to be posted in
+// reply to act: in a personal chat its one reader is the actor.
+func requestCardRef(act *botframework.Activity, actor mfa.Actor) cardRef {
+	ref := cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID}
+	if act.Personal() {
+		ref.Viewer, ref.ViewerTeams = actor.ID, act.From.ID
+	}
+	return ref
+}
+
 // cardRefs returns the posted cards of a request in a stable order.
 func (b *Bot) cardRefs(ctx context.Context, requestID string) ([]cardRef, error) {
 	all, err := b.store.List(ctx, nsCardsPfx+requestID)

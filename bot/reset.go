@@ -22,10 +22,7 @@ func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mf
 		return b.replyCard(ctx, act, cards.Refused(cmd.Target, mfa.Message(err)))
 	}
 	b.log.Info("request created", "request", r.ID, "activity", act.ID)
-	ref := cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID}
-	if act.Personal() {
-		ref.Viewer, ref.ViewerTeams = actor.ID, act.From.ID
-	}
+	ref := requestCardRef(act, actor)
 	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {
 		return err
