@@ -396,24 +396,55 @@ func TestDisabledValidator(t *testing.T) {
 	}
 }
 
+// BenchmarkAuthenticate measures the channel's usual case (one token reused
+// for many activities: verified once, then cached) and a new token on every
+// request (a full RS256 verification each time). The reused case must not
+// fetch keys again.
 func BenchmarkAuthenticate(b *testing.B) {
-	ch := channeltest.New(b, channeltest.Config{})
-	v := botframework.NewValidator(ch.ValidatorConfig())
-	act := ch.Message(alice, "hi")
-	header := "Bearer " + ch.Sign(nil)
-	ctx := context.Background()
-	if _, err := v.Authenticate(ctx, header, act); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := v.Authenticate(ctx, header, act); err != nil {
-			b.Fatal(err)
+	for _, reuse := range []bool{true, false} {
+		name := "reused-token"
+		if !reuse {
+			name = "new-token"
 		}
-	}
-	b.StopTimer()
-	if m, k := ch.MetadataFetches(), ch.KeyFetches(); m != 1 || k != 1 {
-		b.Fatalf("hot path fetched: metadata %d, keys %d", m, k)
+		b.Run(name, func(b *testing.B) {
+			ch := channeltest.New(b, channeltest.Config{})
+			v := botframework.NewValidator(ch.ValidatorConfig())
+			act := ch.Message(alice, "hi")
+			ctx := context.Background()
+			headers := []string{"Bearer " + ch.Sign(nil)}
+			if !reuse {
+				for i := range 512 {
+					headers = append(headers, "Bearer "+ch.Sign(map[string]any{"jti": i}))
+				}
+			}
+			if _, err := v.Authenticate(ctx, headers[0], act); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				if !reuse {
+					// Past 512 the cache holds them all; a fresh validator
+					// keeps every request a first sighting.
+					if i%len(headers) == 0 {
+						b.StopTimer()
+						v = botframework.NewValidator(ch.ValidatorConfig())
+						if _, err := v.Authenticate(ctx, headers[0], act); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+					}
+				}
+				if _, err := v.Authenticate(ctx, headers[i%len(headers)], act); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.StopTimer()
+			if m, k := ch.MetadataFetches(), ch.KeyFetches(); reuse && (m != 1 || k != 1) {
+				b.Fatalf("hot path fetched: metadata %d, keys %d", m, k)
+			}
+		})
 	}
 }
