@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/mfabot/mfabot/internal/cli"
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store"
 )
 
 // operatorActor resolves MFABOT_OPERATOR to a directory user, so the audit
@@ -163,6 +165,12 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return err
+	}
+	if !store.IsPostgres(cfg.Database) {
+		// Reading the audit must not create an empty database by mistake.
+		if _, err := os.Stat(cfg.Database); err != nil {
+			return &usageError{fmt.Sprintf("no database at %s: set MFABOT_DATABASE to the bot's database", cfg.Database)}
+		}
 	}
 	st, err := openStore(ctx, cfg.Database, slog.New(slog.DiscardHandler))
 	if err != nil {
