@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/config"
@@ -72,12 +74,13 @@ type botOptions struct {
 func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	log := w.log
 	b := bot.New(bot.Config{AppID: w.cfg.Bot.AppID, Name: o.name, Installer: o.installer}, w.svc, w.store, o.sender, log)
-	w.svc.SetNotifier(b)
+	reg := prometheus.NewRegistry()
+	w.svc.SetNotifier(newCountingNotifier(b, reg))
 	auth := server.AuthFunc(func(ctx context.Context, h string, act *botframework.Activity) error {
 		_, err := o.validator.Authenticate(ctx, h, act)
 		return err
 	})
-	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.store.Ping, Log: log})
+	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.store.Ping, Log: log, Registry: reg})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -128,7 +128,10 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	resp, _ = http.Get("http://" + ln.Addr().String() + "/metrics")
 	m, _ := io.ReadAll(resp.Body)
-	if !strings.Contains(string(m), `mfabot_activities_total{status="401",type="invalid"}`) && !strings.Contains(string(m), `status="401"`) {
+	if !strings.Contains(string(m), `status="401"`) {
 		t.Fatalf("metrics lack the refused request:\n%s", m)
+	}
+	if !strings.Contains(string(m), `mfabot_requests_finished_total{state="completed"} 1`) {
+		t.Fatalf("metrics lack the completed reset:\n%s", m)
 	}
 }
