@@ -185,6 +185,16 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
     await agent.bringToFront();
     await card(agent).getByText(/completed/i).first().waitFor();
     await shot(agent, '04-agent-final.png');
+
+    // A privileged target is refused, with the reason, before anyone approves.
+    await compose.click();
+    await agent.keyboard.type('reset mfa gloria@contoso.com locked out');
+    await agent.keyboard.press('Enter');
+    const refused = agent.locator('.ac-adaptiveCard').filter({ hasText: 'gloria@contoso.com' }).last();
+    await refused.getByText(/Global Administrator/).first().waitFor();
+    assert.equal(await refused.getByRole('button', { name: 'Approve', exact: true }).count(), 0,
+      'a refused request offers nothing to approve');
+    await shot(agent, '05-refused-admin.png');
   } catch (err) {
     for (const [who, page] of Object.entries(pages)) {
       await shot(page, `failure-${who}.png`).catch(() => {});
