@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // AppendAudit chains e after the last record and returns the stored record.
@@ -33,7 +34,7 @@ func (db *DB) AppendAudit(ctx context.Context, e mfa.AuditEvent) (mfa.AuditRecor
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			)
 			UPDATE audit_head SET seq = $1, hash = $9`,
-			rec.Seq, textTime(rec.Time), rec.Type, rec.RequestID, rec.Actor, rec.Target, string(detail), rec.PrevHash, rec.Hash)
+			rec.Seq, sqlstore.TextTime(rec.Time), rec.Type, rec.RequestID, rec.Actor, rec.Target, string(detail), rec.PrevHash, rec.Hash)
 		if err != nil {
 			return failed("append audit", err)
 		}
@@ -56,29 +57,10 @@ func (db *DB) AuditRecords(ctx context.Context, after int64, limit int) ([]mfa.A
 	if limit > 0 {
 		lim = &limit
 	}
-	rows, err := pool.Query(ctx, `SELECT seq, time, type, request_id, actor, target, detail, prev_hash, hash
-		FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2`, after, lim)
+	rows, err := pool.Query(ctx, `SELECT `+sqlstore.AuditColumns+` FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2`, after, lim)
 	if err != nil {
 		return nil, failed("read audit", err)
 	}
 	defer rows.Close()
-	var out []mfa.AuditRecord
-	for rows.Next() {
-		var rec mfa.AuditRecord
-		var tm, detail string
-		if err := rows.Scan(&rec.Seq, &tm, &rec.Type, &rec.RequestID, &rec.Actor, &rec.Target, &detail, &rec.PrevHash, &rec.Hash); err != nil {
-			return nil, failed("read audit", err)
-		}
-		if rec.Time, err = parseTextTime(tm); err != nil {
-			return nil, mfa.Wrap(mfa.EInternal, err, "audit record %d is unreadable", rec.Seq)
-		}
-		if err := json.Unmarshal([]byte(detail), &rec.Detail); err != nil {
-			return nil, mfa.Wrap(mfa.EInternal, err, "audit record %d is unreadable", rec.Seq)
-		}
-		out = append(out, rec)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, failed("read audit", err)
-	}
-	return out, nil
+	return sqlstore.ScanAudit(rows, failWith("read audit"))
 }

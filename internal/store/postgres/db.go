@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // DB is the PostgreSQL store. It implements mfa.Store and is safe for
@@ -21,8 +22,7 @@ type DB struct {
 	now    func() time.Time
 	closed atomic.Bool
 	once   sync.Once
-
-	lastPurge atomic.Int64 // unix nanoseconds of the last purge of expired Once keys
+	purge  sqlstore.Purge // of expired Once keys
 }
 
 var _ mfa.Store = (*DB)(nil)
@@ -106,9 +106,7 @@ var errClosed = errors.New("postgres: database is closed")
 
 // unavailable wraps a database failure in the one phrasing every method
 // uses: the cause names the operation, the message is for people.
-func unavailable(op string, err error) error {
-	return mfa.Wrap(mfa.EUnavailable, fmt.Errorf("postgres: %s: %w", op, err), "the request store is unavailable")
-}
+func unavailable(op string, err error) error { return sqlstore.Unavailable("postgres", op, err) }
 
 // failed turns an error of a statement into the store's error: a value
 // PostgreSQL cannot keep is EInvalid, anything else EUnavailable.
@@ -117,6 +115,11 @@ func failed(op string, err error) error {
 		return mfa.Wrap(mfa.EInvalid, fmt.Errorf("postgres: %s: %w", op, err), "the request store cannot keep this value (it contains a NUL character or invalid text)")
 	}
 	return unavailable(op, err)
+}
+
+// failWith is failed for the row scanners of sqlstore.
+func failWith(op string) sqlstore.Fail {
+	return func(err error) error { return failed(op, err) }
 }
 
 // tx runs fn in a transaction and commits it when fn returns nil. Errors fn

@@ -12,13 +12,13 @@ func (db *DB) OnceKeys(ctx context.Context) (int, error) { return db.onceKeys(ct
 // MigrationsDigest identifies the embedded migrations, so the tests name
 // their template database after it and never clone a stale one.
 func MigrationsDigest() string {
-	ms, err := migrations()
+	ms, err := schema.Migrations()
 	if err != nil {
 		panic(err)
 	}
 	h := sha256.New()
 	for _, m := range ms {
-		h.Write([]byte(m.name + "\x00" + m.sql + "\x00"))
+		h.Write([]byte(m.Name + "\x00" + m.SQL + "\x00"))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -2,10 +2,9 @@ package postgres
 
 import (
 	"context"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // Put stores value under (ns, key), replacing any earlier value.
@@ -32,18 +31,8 @@ func (db *DB) Get(ctx context.Context, ns, key string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var v []byte
-	err = pool.QueryRow(ctx, `SELECT value FROM kv WHERE ns = $1 AND key = $2`, ns, key).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, mfa.Errorf(mfa.ENotFound, "no %s value named %q", ns, key)
-	}
-	if err != nil {
-		return nil, failed("get", err)
-	}
-	if v == nil {
-		v = []byte{}
-	}
-	return v, nil
+	row := pool.QueryRow(ctx, `SELECT value FROM kv WHERE ns = $1 AND key = $2`, ns, key)
+	return sqlstore.ScanValue(row, ns, key, pgx.ErrNoRows, failWith("get"))
 }
 
 // List returns every key and value of a namespace (an empty map when there
@@ -58,22 +47,7 @@ func (db *DB) List(ctx context.Context, ns string) (map[string][]byte, error) {
 		return nil, failed("list", err)
 	}
 	defer rows.Close()
-	out := map[string][]byte{}
-	for rows.Next() {
-		var k string
-		var v []byte
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, failed("list", err)
-		}
-		if v == nil {
-			v = []byte{}
-		}
-		out[k] = v
-	}
-	if err := rows.Err(); err != nil {
-		return nil, failed("list", err)
-	}
-	return out, nil
+	return sqlstore.ScanKV(rows, failWith("list"))
 }
 
 // Delete removes (ns, key). Deleting a key that is not there is not an

@@ -5,28 +5,25 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
-
-// purgeEvery is how often Once also deletes the keys that have expired.
-const purgeEvery = time.Minute
 
 // Once records key for ttl and reports whether this is its first sighting:
 // true for a new key or one whose earlier ttl has run out, false while it
 // is still recorded. Replicas share the keys, so an activity redelivered to
 // another replica is also seen once.
 func (db *DB) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	if ttl <= 0 {
-		return false, mfa.Errorf(mfa.EInvalid, "Once needs a positive ttl")
+	if err := sqlstore.CheckTTL(ttl); err != nil {
+		return false, err
 	}
 	now := db.now().UnixNano()
 	var first bool
 	err := db.tx(ctx, "once", func(tx pgx.Tx) error {
-		if last := db.lastPurge.Load(); now-last >= int64(purgeEvery) || now < last {
+		if db.purge.Due(now) {
 			if _, err := tx.Exec(ctx, `DELETE FROM once WHERE expires_at <= $1`, now); err != nil {
 				return failed("once", err)
 			}
-			db.lastPurge.Store(now)
+			db.purge.Done(now)
 		}
 		// The upsert only overwrites an expired key. Callers racing on one
 		// key queue on its index entry and re-check the condition on the row

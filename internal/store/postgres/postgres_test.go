@@ -1,13 +1,12 @@
 package postgres_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store/postgres"
+	"github.com/mfabot/mfabot/internal/store/sqlstore/sqlstoretest"
 	"github.com/mfabot/mfabot/internal/store/storetest"
 )
 
@@ -20,64 +19,19 @@ func TestStore(t *testing.T) {
 
 func TestAuditTriggersRefuseChanges(t *testing.T) {
 	db := newDB(t)
-	for i := range 3 {
-		if _, err := db.AppendAudit(ctx, mfa.AuditEvent{Time: time.Unix(int64(i), 0), Type: mfa.AuditRequested, Actor: "a"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, q := range []string{
-		`UPDATE audit SET type = 'approved' WHERE seq = 2`,
-		`UPDATE audit SET hash = 'x'`,
-		`DELETE FROM audit WHERE seq = 3`,
-		`DELETE FROM audit`,
-		`TRUNCATE audit`,
-		`DELETE FROM audit_head`,
-	} {
-		_, err := db.Pool().Exec(ctx, q)
-		if err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Fatalf("%s: got %v, want the append-only refusal", q, err)
-		}
-	}
-	recs, err := db.AuditRecords(ctx, 0, 0)
-	if err != nil || len(recs) != 3 || recs[1].Type != mfa.AuditRequested {
-		t.Fatalf("audit changed despite the triggers: %+v %v", recs, err)
-	}
+	sqlstoretest.AuditTriggersRefuse(t, db, execSQL(db), `TRUNCATE audit`, `DELETE FROM audit_head`)
 }
 
-// TestTamperAfterDisablingTrigger is what `mfabot audit verify` relies on:
-// the owner of the database can disable the trigger and edit a record, and
-// the chain read back through AuditRecords shows where.
+// TestTamperAfterDisablingTrigger: the owner of the database can disable
+// the trigger and edit a record, and the chain shows where.
 func TestTamperAfterDisablingTrigger(t *testing.T) {
 	db := newDB(t)
-	for i := range 5 {
-		if _, err := db.AppendAudit(ctx, mfa.AuditEvent{Time: time.Unix(int64(i), 5), Type: mfa.AuditRequested, Actor: "a",
-			Detail: map[string]string{"i": string(rune('0' + i))}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Pool().Exec(ctx, `ALTER TABLE audit DISABLE TRIGGER audit_no_update`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Pool().Exec(ctx, `UPDATE audit SET detail = '{"i":"9"}' WHERE seq = 4`); err != nil {
-		t.Fatalf("update after disabling the trigger: %v", err)
-	}
-	recs, err := db.AuditRecords(ctx, 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := mfa.NewChainVerifier()
-	var br *mfa.ChainBreak
-	for _, r := range recs {
-		if err := v.Check(r); err != nil {
-			if !errors.As(err, &br) {
-				t.Fatalf("unexpected error %v", err)
-			}
-			break
-		}
-	}
-	if br == nil || br.Seq != 4 {
-		t.Fatalf("tampered record not found: break %v, verified %d", br, v.Count())
-	}
+	sqlstoretest.TamperShows(t, db, execSQL(db), `ALTER TABLE audit DISABLE TRIGGER audit_no_update`)
+}
+
+// execSQL runs statements on db's database directly.
+func execSQL(db *postgres.DB) sqlstoretest.Exec {
+	return func(q string) error { _, err := db.Pool().Exec(ctx, q); return err }
 }
 
 // TestAuditTimeKeepsNanoseconds checks the stored text itself: timestamptz
@@ -99,21 +53,9 @@ func TestAuditTimeKeepsNanoseconds(t *testing.T) {
 }
 
 func TestOncePurgesExpiredKeys(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	db := newDB(t, postgres.WithClock(clock))
-	for _, k := range []string{"a", "b", "c"} {
-		if _, err := db.Once(ctx, k, time.Minute); err != nil {
-			t.Fatal(err)
-		}
-	}
-	now = now.Add(2 * time.Minute)
-	if _, err := db.Once(ctx, "d", time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := db.OnceKeys(ctx); err != nil || n != 1 {
-		t.Fatalf("%d keys recorded after the purge, want 1 (%v)", n, err)
-	}
+	sqlstoretest.OncePurgesExpired(t, func(now func() time.Time) sqlstoretest.OnceCounter {
+		return newDB(t, postgres.WithClock(now))
+	})
 }
 
 // TestUnstorableText: PostgreSQL text cannot hold a NUL character; that is

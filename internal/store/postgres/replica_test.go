@@ -2,13 +2,13 @@ package postgres_test
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store/postgres"
+	"github.com/mfabot/mfabot/internal/store/storetest"
 )
 
 // replicas opens n stores on one database, as n mfabot replicas would.
@@ -98,66 +98,20 @@ func TestReplicasShareOneChain(t *testing.T) {
 
 // TestReplicasRaceOneTransition moves requests pending → approved from two
 // replicas at once, many goroutines each, several rounds: every round has
-// exactly one winner, whose write is the one stored, and every loser gets
-// EConflict naming the state it found.
+// exactly one winner, whose write is the one both replicas read, and every
+// loser gets EConflict naming the state it found.
 func TestReplicasRaceOneTransition(t *testing.T) {
 	dbs := replicas(t, 2)
+	stores := []mfa.Store{dbs[0], dbs[1]}
 	const rounds, racers = 10, 16
 	at := time.Date(2026, 4, 1, 0, 0, 0, 1, time.UTC)
 	for round := range rounds {
-		id := fmt.Sprintf("race-%d", round)
-		r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t-" + id}, Requester: mfa.Actor{ID: "a"},
-			CreatedAt: at, ExpiresAt: at.Add(time.Hour), UpdatedAt: at}
-		if err := dbs[0].CreateRequest(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		var (
-			wg      sync.WaitGroup
-			start   = make(chan struct{})
-			errs    = make([]error, racers)
-			winners []int
-			mu      sync.Mutex
-		)
-		for i := range racers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				next := *r
-				next.State = mfa.StateApproved
-				next.Approver = &mfa.Actor{ID: fmt.Sprintf("approver-%d", i)}
-				next.UpdatedAt = at.Add(time.Duration(i + 1))
-				<-start
-				errs[i] = dbs[i%len(dbs)].UpdateRequest(ctx, &next, mfa.StatePending)
-				if errs[i] == nil {
-					mu.Lock()
-					winners = append(winners, i)
-					mu.Unlock()
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
-		if len(winners) != 1 {
-			t.Fatalf("round %d: %d updates moved the request pending → approved, want exactly 1", round, len(winners))
-		}
-		w := winners[0]
-		for i, err := range errs {
-			if i == w {
-				continue
-			}
-			if mfa.Code(err) != mfa.EConflict || !strings.Contains(mfa.Message(err), "is approved, not pending") {
-				t.Fatalf("round %d: losing update answered %v, want the conflict", round, err)
-			}
-		}
-		for n, db := range dbs {
-			got, err := db.GetRequest(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Approver == nil || got.Approver.ID != fmt.Sprintf("approver-%d", w) || !got.UpdatedAt.Equal(at.Add(time.Duration(w+1))) {
-				t.Fatalf("round %d: replica %d reads approver %+v at %v, the winner was %d", round, n, got.Approver, got.UpdatedAt, w)
-			}
-		}
+		t.Run(fmt.Sprint("round-", round), func(t *testing.T) {
+			id := fmt.Sprintf("race-%d", round)
+			r := &mfa.Request{ID: id, State: mfa.StatePending, Target: mfa.User{ID: "t-" + id}, Requester: mfa.Actor{ID: "a"},
+				CreatedAt: at, ExpiresAt: at.Add(time.Hour), UpdatedAt: at}
+			storetest.RaceApproval(t, stores, r, racers)
+		})
 	}
 }
 

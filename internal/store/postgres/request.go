@@ -10,26 +10,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
-
-// executedAt is when r's execution started, for RequestFilter.ExecutedSince:
-// the UpdatedAt of the write that first makes it executing (or gives it a
-// Result), or nil while it has not started.
-func (db *DB) executedAt(r *mfa.Request) *int64 {
-	if r.State != mfa.StateExecuting && r.Result == nil {
-		return nil
-	}
-	n := nanos(r.UpdatedAt)
-	if r.UpdatedAt.IsZero() {
-		n = db.now().UnixNano()
-	}
-	return &n
-}
 
 // CreateRequest inserts a new request; an existing id is an EConflict.
 func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
-	if r.ID == "" {
-		return mfa.Errorf(mfa.EInvalid, "a request needs an id")
+	if err := sqlstore.CheckNewRequest(r); err != nil {
+		return err
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -43,12 +30,10 @@ func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
 		(id, state, target_id, target_upn, requester_id, created_at, expires_at, updated_at, executed_at, data)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		r.ID, string(r.State), r.Target.ID, r.Target.UPN, r.Requester.ID,
-		nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.UpdatedAt), db.executedAt(r), string(data))
+		sqlstore.Nanos(r.CreatedAt), sqlstore.Nanos(r.ExpiresAt), sqlstore.Nanos(r.UpdatedAt),
+		sqlstore.ExecutedAt(r, db.now), string(data))
 	if isUnique(err) {
-		if strings.Contains(err.Error(), "target") {
-			return mfa.Errorf(mfa.EConflict, "%s already has an open request", r.Target.UPN)
-		}
-		return mfa.Errorf(mfa.EConflict, "request %s already exists", r.ID)
+		return sqlstore.CreateConflict(r, err)
 	}
 	if err != nil {
 		return failed("create request", err)
@@ -62,24 +47,8 @@ func (db *DB) GetRequest(ctx context.Context, id string) (*mfa.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	var data string
-	err = pool.QueryRow(ctx, `SELECT data FROM requests WHERE id = $1`, id).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, mfa.Errorf(mfa.ENotFound, "request %s not found", id)
-	}
-	if err != nil {
-		return nil, failed("get request", err)
-	}
-	return decodeRequest(data)
-}
-
-func decodeRequest(data string) (*mfa.Request, error) {
-	var r mfa.Request
-	if err := json.Unmarshal([]byte(data), &r); err != nil {
-		return nil, mfa.Wrap(mfa.EInternal, err, "a stored request is unreadable")
-	}
-	utcRequest(&r)
-	return &r, nil
+	row := pool.QueryRow(ctx, `SELECT data FROM requests WHERE id = $1`, id)
+	return sqlstore.ScanRequest(row, id, pgx.ErrNoRows, failWith("get request"))
 }
 
 // UpdateRequest writes r if the stored request is in one of the states from;
@@ -91,8 +60,8 @@ func decodeRequest(data string) (*mfa.Request, error) {
 // holding the row makes it wait, and PostgreSQL then re-checks the state on
 // the row as that writer left it, so two replicas cannot both win.
 func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.State) error {
-	if len(from) == 0 {
-		return mfa.Errorf(mfa.EInvalid, "updating request %s needs the states it may be in", r.ID)
+	if err := sqlstore.CheckUpdate(r, from); err != nil {
+		return err
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -106,8 +75,9 @@ func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.Sta
 		created_at = $5, expires_at = $6, updated_at = $7, executed_at = COALESCE(executed_at, $8), data = $9
 		WHERE id = $10 AND state = ANY($11)`,
 		string(r.State), r.Target.ID, r.Target.UPN, r.Requester.ID,
-		nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.UpdatedAt), db.executedAt(r), string(data),
-		r.ID, stateStrings(from))
+		sqlstore.Nanos(r.CreatedAt), sqlstore.Nanos(r.ExpiresAt), sqlstore.Nanos(r.UpdatedAt),
+		sqlstore.ExecutedAt(r, db.now), string(data),
+		r.ID, sqlstore.StateStrings(from))
 	if err != nil {
 		return failed("update request", err)
 	}
@@ -117,29 +87,12 @@ func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.Sta
 	var cur string
 	err = pool.QueryRow(ctx, `SELECT state FROM requests WHERE id = $1`, r.ID).Scan(&cur)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return mfa.Errorf(mfa.ENotFound, "request %s not found", r.ID)
+		return sqlstore.RequestNotFound(r.ID)
 	}
 	if err != nil {
 		return failed("update request", err)
 	}
-	return mfa.Errorf(mfa.EConflict, "request %s is %s, not %s", r.ID, cur, joinStates(from))
-}
-
-func stateStrings(ss []mfa.State) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = string(s)
-	}
-	return out
-}
-
-// joinStates renders states for people: "pending", "pending or approved".
-func joinStates(ss []mfa.State) string {
-	parts := stateStrings(ss)
-	if len(parts) == 1 {
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	return sqlstore.UpdateConflict(r.ID, cur, from)
 }
 
 // where renders f as a WHERE clause and its arguments, numbered from $1.
@@ -151,7 +104,7 @@ func where(f mfa.RequestFilter) (string, []any) {
 		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
 	}
 	if len(f.States) > 0 {
-		add("state = ANY($?)", stateStrings(f.States))
+		add("state = ANY($?)", sqlstore.StateStrings(f.States))
 	}
 	if f.TargetID != "" {
 		add("target_id = $?", f.TargetID)
@@ -160,10 +113,10 @@ func where(f mfa.RequestFilter) (string, []any) {
 		add("requester_id = $?", f.RequesterID)
 	}
 	if !f.Since.IsZero() {
-		add("created_at >= $?", nanos(f.Since))
+		add("created_at >= $?", sqlstore.Nanos(f.Since))
 	}
 	if !f.ExecutedSince.IsZero() {
-		add("executed_at >= $?", nanos(f.ExecutedSince))
+		add("executed_at >= $?", sqlstore.Nanos(f.ExecutedSince))
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -188,22 +141,7 @@ func (db *DB) ListRequests(ctx context.Context, f mfa.RequestFilter) ([]*mfa.Req
 		return nil, failed("list requests", err)
 	}
 	defer rows.Close()
-	var out []*mfa.Request
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, failed("list requests", err)
-		}
-		r, err := decodeRequest(data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, failed("list requests", err)
-	}
-	return out, nil
+	return sqlstore.ScanRequests(rows, failWith("list requests"))
 }
 
 // CountRequests counts the requests matching f; f.Limit caps the count.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // AppendAudit chains e after the last record in one write transaction and
@@ -31,7 +32,7 @@ func (db *DB) AppendAudit(ctx context.Context, e mfa.AuditEvent) (mfa.AuditRecor
 		rec.Hash = mfa.ChainHash(prev, rec)
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, time, type, request_id, actor, target, detail, prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			rec.Seq, textTime(rec.Time), rec.Type, rec.RequestID, rec.Actor, rec.Target, string(detail), rec.PrevHash, rec.Hash)
+			rec.Seq, sqlstore.TextTime(rec.Time), rec.Type, rec.RequestID, rec.Actor, rec.Target, string(detail), rec.PrevHash, rec.Hash)
 		if err != nil {
 			return unavailable("append audit", err)
 		}
@@ -53,29 +54,10 @@ func (db *DB) AuditRecords(ctx context.Context, after int64, limit int) ([]mfa.A
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := rd.QueryContext(ctx, `SELECT seq, time, type, request_id, actor, target, detail, prev_hash, hash
-		FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := rd.QueryContext(ctx, `SELECT `+sqlstore.AuditColumns+` FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, unavailable("read audit", err)
 	}
 	defer rows.Close()
-	var out []mfa.AuditRecord
-	for rows.Next() {
-		var rec mfa.AuditRecord
-		var tm, detail string
-		if err := rows.Scan(&rec.Seq, &tm, &rec.Type, &rec.RequestID, &rec.Actor, &rec.Target, &detail, &rec.PrevHash, &rec.Hash); err != nil {
-			return nil, unavailable("read audit", err)
-		}
-		if rec.Time, err = parseTextTime(tm); err != nil {
-			return nil, mfa.Wrap(mfa.EInternal, err, "audit record %d is unreadable", rec.Seq)
-		}
-		if err := json.Unmarshal([]byte(detail), &rec.Detail); err != nil {
-			return nil, mfa.Wrap(mfa.EInternal, err, "audit record %d is unreadable", rec.Seq)
-		}
-		out = append(out, rec)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, unavailable("read audit", err)
-	}
-	return out, nil
+	return sqlstore.ScanAudit(rows, failWith("read audit"))
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -23,8 +24,7 @@ type DB struct {
 	now    func() time.Time
 	closed atomic.Bool
 	once   sync.Once
-
-	lastPurge atomic.Int64 // unix nanoseconds of the last purge of expired Once keys
+	purge  sqlstore.Purge // of expired Once keys
 }
 
 var _ mfa.Store = (*DB)(nil)
@@ -147,8 +147,11 @@ var errClosed = errors.New("sqlite: database is closed")
 
 // unavailable wraps a database failure in the one phrasing every method
 // uses: the cause names the operation, the message is for people.
-func unavailable(op string, err error) error {
-	return mfa.Wrap(mfa.EUnavailable, fmt.Errorf("sqlite: %s: %w", op, err), "the request store is unavailable")
+func unavailable(op string, err error) error { return sqlstore.Unavailable("sqlite", op, err) }
+
+// failWith is unavailable for the row scanners of sqlstore.
+func failWith(op string) sqlstore.Fail {
+	return func(err error) error { return unavailable(op, err) }
 }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE on the single writer

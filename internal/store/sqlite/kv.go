@@ -3,9 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 
-	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // Put stores value under (ns, key), replacing any earlier value.
@@ -30,18 +29,8 @@ func (db *DB) Get(ctx context.Context, ns, key string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var v []byte
-	err = rd.QueryRowContext(ctx, `SELECT value FROM kv WHERE ns = ? AND key = ?`, ns, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mfa.Errorf(mfa.ENotFound, "no %s value named %q", ns, key)
-	}
-	if err != nil {
-		return nil, unavailable("get", err)
-	}
-	if v == nil {
-		v = []byte{}
-	}
-	return v, nil
+	row := rd.QueryRowContext(ctx, `SELECT value FROM kv WHERE ns = ? AND key = ?`, ns, key)
+	return sqlstore.ScanValue(row, ns, key, sql.ErrNoRows, failWith("get"))
 }
 
 // List returns every key and value of a namespace (an empty map when there
@@ -56,22 +45,7 @@ func (db *DB) List(ctx context.Context, ns string) (map[string][]byte, error) {
 		return nil, unavailable("list", err)
 	}
 	defer rows.Close()
-	out := map[string][]byte{}
-	for rows.Next() {
-		var k string
-		var v []byte
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, unavailable("list", err)
-		}
-		if v == nil {
-			v = []byte{}
-		}
-		out[k] = v
-	}
-	if err := rows.Err(); err != nil {
-		return nil, unavailable("list", err)
-	}
-	return out, nil
+	return sqlstore.ScanKV(rows, failWith("list"))
 }
 
 // Delete removes (ns, key). Deleting a key that is not there is not an

@@ -5,27 +5,24 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
-
-// purgeEvery is how often Once also deletes the keys that have expired.
-const purgeEvery = time.Minute
 
 // Once records key for ttl and reports whether this is its first sighting:
 // true for a new key or one whose earlier ttl has run out, false while it
 // is still recorded.
 func (db *DB) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	if ttl <= 0 {
-		return false, mfa.Errorf(mfa.EInvalid, "Once needs a positive ttl")
+	if err := sqlstore.CheckTTL(ttl); err != nil {
+		return false, err
 	}
 	now := db.now().UnixNano()
 	var first bool
 	err := db.write(ctx, "once", func(tx *sql.Tx) error {
-		if last := db.lastPurge.Load(); now-last >= int64(purgeEvery) || now < last {
+		if db.purge.Due(now) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM once WHERE expires_at <= ?`, now); err != nil {
 				return unavailable("once", err)
 			}
-			db.lastPurge.Store(now)
+			db.purge.Done(now)
 		}
 		// The upsert only overwrites an expired key, so exactly one caller
 		// changes a row for a live key: the first.

@@ -9,25 +9,13 @@ import (
 	"strings"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
-
-// executedAt is when r's execution started, for RequestFilter.ExecutedSince:
-// the UpdatedAt of the write that first makes it executing (or gives it a
-// Result), or nil while it has not started.
-func (db *DB) executedAt(r *mfa.Request) any {
-	if r.State != mfa.StateExecuting && r.Result == nil {
-		return nil
-	}
-	if r.UpdatedAt.IsZero() {
-		return db.now().UnixNano()
-	}
-	return nanos(r.UpdatedAt)
-}
 
 // CreateRequest inserts a new request; an existing id is an EConflict.
 func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
-	if r.ID == "" {
-		return mfa.Errorf(mfa.EInvalid, "a request needs an id")
+	if err := sqlstore.CheckNewRequest(r); err != nil {
+		return err
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -38,12 +26,10 @@ func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
 			(id, state, target_id, target_upn, requester_id, created_at, expires_at, updated_at, executed_at, data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, string(r.State), r.Target.ID, r.Target.UPN, r.Requester.ID,
-			nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.UpdatedAt), db.executedAt(r), string(data))
+			sqlstore.Nanos(r.CreatedAt), sqlstore.Nanos(r.ExpiresAt), sqlstore.Nanos(r.UpdatedAt),
+			sqlstore.ExecutedAt(r, db.now), string(data))
 		if isConstraint(err) {
-			if strings.Contains(err.Error(), "target") {
-				return mfa.Errorf(mfa.EConflict, "%s already has an open request", r.Target.UPN)
-			}
-			return mfa.Errorf(mfa.EConflict, "request %s already exists", r.ID)
+			return sqlstore.CreateConflict(r, err)
 		}
 		if err != nil {
 			return unavailable("create request", err)
@@ -58,24 +44,8 @@ func (db *DB) GetRequest(ctx context.Context, id string) (*mfa.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	var data string
-	err = rd.QueryRowContext(ctx, `SELECT data FROM requests WHERE id = ?`, id).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, mfa.Errorf(mfa.ENotFound, "request %s not found", id)
-	}
-	if err != nil {
-		return nil, unavailable("get request", err)
-	}
-	return decodeRequest(data)
-}
-
-func decodeRequest(data string) (*mfa.Request, error) {
-	var r mfa.Request
-	if err := json.Unmarshal([]byte(data), &r); err != nil {
-		return nil, mfa.Wrap(mfa.EInternal, err, "a stored request is unreadable")
-	}
-	utcRequest(&r)
-	return &r, nil
+	row := rd.QueryRowContext(ctx, `SELECT data FROM requests WHERE id = ?`, id)
+	return sqlstore.ScanRequest(row, id, sql.ErrNoRows, failWith("get request"))
 }
 
 // UpdateRequest writes r if the stored request is in one of the states from;
@@ -83,15 +53,16 @@ func decodeRequest(data string) (*mfa.Request, error) {
 // there is no such request). The first time r is executing, its UpdatedAt
 // becomes the request's execution start.
 func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.State) error {
-	if len(from) == 0 {
-		return mfa.Errorf(mfa.EInvalid, "updating request %s needs the states it may be in", r.ID)
+	if err := sqlstore.CheckUpdate(r, from); err != nil {
+		return err
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("sqlite: update request %s: %w", r.ID, err)
 	}
 	args := []any{string(r.State), r.Target.ID, r.Target.UPN, r.Requester.ID,
-		nanos(r.CreatedAt), nanos(r.ExpiresAt), nanos(r.UpdatedAt), db.executedAt(r), string(data), r.ID}
+		sqlstore.Nanos(r.CreatedAt), sqlstore.Nanos(r.ExpiresAt), sqlstore.Nanos(r.UpdatedAt),
+		sqlstore.ExecutedAt(r, db.now), string(data), r.ID}
 	for _, s := range from {
 		args = append(args, string(s))
 	}
@@ -113,25 +84,13 @@ func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.Sta
 		var cur string
 		err = tx.QueryRowContext(ctx, `SELECT state FROM requests WHERE id = ?`, r.ID).Scan(&cur)
 		if errors.Is(err, sql.ErrNoRows) {
-			return mfa.Errorf(mfa.ENotFound, "request %s not found", r.ID)
+			return sqlstore.RequestNotFound(r.ID)
 		}
 		if err != nil {
 			return unavailable("update request", err)
 		}
-		return mfa.Errorf(mfa.EConflict, "request %s is %s, not %s", r.ID, cur, joinStates(from))
+		return sqlstore.UpdateConflict(r.ID, cur, from)
 	})
-}
-
-// joinStates renders states for people: "pending", "pending or approved".
-func joinStates(ss []mfa.State) string {
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = string(s)
-	}
-	if len(parts) == 1 {
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
 func placeholders(n int) string {
@@ -158,11 +117,11 @@ func where(f mfa.RequestFilter) (string, []any) {
 	}
 	if !f.Since.IsZero() {
 		conds = append(conds, "created_at >= ?")
-		args = append(args, nanos(f.Since))
+		args = append(args, sqlstore.Nanos(f.Since))
 	}
 	if !f.ExecutedSince.IsZero() {
 		conds = append(conds, "executed_at >= ?")
-		args = append(args, nanos(f.ExecutedSince))
+		args = append(args, sqlstore.Nanos(f.ExecutedSince))
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -187,22 +146,7 @@ func (db *DB) ListRequests(ctx context.Context, f mfa.RequestFilter) ([]*mfa.Req
 		return nil, unavailable("list requests", err)
 	}
 	defer rows.Close()
-	var out []*mfa.Request
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, unavailable("list requests", err)
-		}
-		r, err := decodeRequest(data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, unavailable("list requests", err)
-	}
-	return out, nil
+	return sqlstore.ScanRequests(rows, failWith("list requests"))
 }
 
 // CountRequests counts the requests matching f; f.Limit caps the count.

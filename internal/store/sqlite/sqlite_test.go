@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store/sqlite"
+	"github.com/mfabot/mfabot/internal/store/sqlstore/sqlstoretest"
 	"github.com/mfabot/mfabot/internal/store/storetest"
 )
 
@@ -127,62 +128,19 @@ func TestDataSurvivesReopen(t *testing.T) {
 
 func TestAuditTriggersRefuseChanges(t *testing.T) {
 	db := openFile(t, filepath.Join(t.TempDir(), "mfabot.db"))
-	for i := range 3 {
-		if _, err := db.AppendAudit(ctx, mfa.AuditEvent{Time: time.Unix(int64(i), 0), Type: mfa.AuditRequested, Actor: "a"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, q := range []string{
-		`UPDATE audit SET type = 'approved' WHERE seq = 2`,
-		`UPDATE audit SET hash = 'x'`,
-		`DELETE FROM audit WHERE seq = 3`,
-		`DELETE FROM audit`,
-	} {
-		_, err := db.SQL().Exec(q)
-		if err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Fatalf("%s: got %v, want the append-only refusal", q, err)
-		}
-	}
-	recs, err := db.AuditRecords(ctx, 0, 0)
-	if err != nil || len(recs) != 3 || recs[1].Type != mfa.AuditRequested {
-		t.Fatalf("audit changed despite the triggers: %+v %v", recs, err)
-	}
+	sqlstoretest.AuditTriggersRefuse(t, db, execSQL(db))
 }
 
-// TestTamperAfterDroppingTrigger is what `mfabot audit verify` relies on:
-// someone with the file can drop the trigger and edit a record, and the
-// chain read back through AuditRecords shows where.
+// TestTamperAfterDroppingTrigger: someone with the file can drop the
+// trigger and edit a record, and the chain shows where.
 func TestTamperAfterDroppingTrigger(t *testing.T) {
 	db := openFile(t, filepath.Join(t.TempDir(), "mfabot.db"))
-	for i := range 5 {
-		if _, err := db.AppendAudit(ctx, mfa.AuditEvent{Time: time.Unix(int64(i), 5), Type: mfa.AuditRequested, Actor: "a",
-			Detail: map[string]string{"i": string(rune('0' + i))}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.SQL().Exec(`DROP TRIGGER audit_no_update`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.SQL().Exec(`UPDATE audit SET detail = '{"i":"9"}' WHERE seq = 4`); err != nil {
-		t.Fatalf("update after dropping the trigger: %v", err)
-	}
-	recs, err := db.AuditRecords(ctx, 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := mfa.NewChainVerifier()
-	var br *mfa.ChainBreak
-	for _, r := range recs {
-		if err := v.Check(r); err != nil {
-			if !errors.As(err, &br) {
-				t.Fatalf("unexpected error %v", err)
-			}
-			break
-		}
-	}
-	if br == nil || br.Seq != 4 {
-		t.Fatalf("tampered record not found: break %v, verified %d", br, v.Count())
-	}
+	sqlstoretest.TamperShows(t, db, execSQL(db), `DROP TRIGGER audit_no_update`)
+}
+
+// execSQL runs statements on db's file directly.
+func execSQL(db *sqlite.DB) sqlstoretest.Exec {
+	return func(q string) error { _, err := db.SQL().Exec(q); return err }
 }
 
 func TestRefusesNewerSchema(t *testing.T) {
@@ -206,21 +164,9 @@ func TestRefusesNewerSchema(t *testing.T) {
 }
 
 func TestOncePurgesExpiredKeys(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	db := openFile(t, filepath.Join(t.TempDir(), "mfabot.db"), sqlite.WithClock(clock))
-	for _, k := range []string{"a", "b", "c"} {
-		if _, err := db.Once(ctx, k, time.Minute); err != nil {
-			t.Fatal(err)
-		}
-	}
-	now = now.Add(2 * time.Minute)
-	if _, err := db.Once(ctx, "d", time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := db.OnceKeys(ctx); err != nil || n != 1 {
-		t.Fatalf("%d keys recorded after the purge, want 1 (%v)", n, err)
-	}
+	sqlstoretest.OncePurgesExpired(t, func(now func() time.Time) sqlstoretest.OnceCounter {
+		return openFile(t, filepath.Join(t.TempDir(), "mfabot.db"), sqlite.WithClock(now))
+	})
 }
 
 func TestOpenErrors(t *testing.T) {

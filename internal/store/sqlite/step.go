@@ -7,14 +7,15 @@ import (
 	"fmt"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // RecordStep adds a step to a request's journal; a step whose key is
 // already recorded for the request is kept as first written. A request that
 // does not exist is ENotFound.
 func (db *DB) RecordStep(ctx context.Context, requestID string, s mfa.Step) error {
-	if s.Key == "" {
-		return mfa.Errorf(mfa.EInvalid, "a journal step needs a key")
+	if err := sqlstore.CheckStep(s); err != nil {
+		return err
 	}
 	data, err := json.Marshal(s)
 	if err != nil {
@@ -22,9 +23,9 @@ func (db *DB) RecordStep(ctx context.Context, requestID string, s mfa.Step) erro
 	}
 	return db.write(ctx, "record step", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO steps (request_id, key, data, at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (request_id, key) DO NOTHING`, requestID, s.Key, string(data), nanos(s.At))
+			ON CONFLICT (request_id, key) DO NOTHING`, requestID, s.Key, string(data), sqlstore.Nanos(s.At))
 		if isForeignKey(err) {
-			return mfa.Errorf(mfa.ENotFound, "request %s not found", requestID)
+			return sqlstore.RequestNotFound(requestID)
 		}
 		if err != nil {
 			return unavailable("record step", err)
@@ -45,24 +46,5 @@ func (db *DB) Steps(ctx context.Context, requestID string) ([]mfa.Step, error) {
 		return nil, unavailable("list steps", err)
 	}
 	defer rows.Close()
-	var out []mfa.Step
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, unavailable("list steps", err)
-		}
-		var s mfa.Step
-		if err := json.Unmarshal([]byte(data), &s); err != nil {
-			return nil, mfa.Wrap(mfa.EInternal, err, "a stored journal step is unreadable")
-		}
-		s.At = s.At.UTC()
-		if s.Method != nil {
-			s.Method.Created = s.Method.Created.UTC()
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, unavailable("list steps", err)
-	}
-	return out, nil
+	return sqlstore.ScanSteps(rows, failWith("list steps"))
 }

@@ -1,10 +1,8 @@
 package storetest
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -118,50 +116,5 @@ func testUpdateConditional(t *testing.T, s mfa.Store, _ *Clock) {
 // testUpdateRace moves one request pending → approved from many goroutines
 // at once: exactly one wins, and the stored request is the winner's.
 func testUpdateRace(t *testing.T, s mfa.Store, _ *Clock) {
-	const n = 50
-	r := pendingRequest("race", "t", "a", base)
-	if err := s.CreateRequest(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		errs    = make([]error, n)
-		winners []int
-		mu      sync.Mutex
-	)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			next := *r
-			next.State = mfa.StateApproved
-			next.Approver = &mfa.Actor{ID: fmt.Sprintf("approver-%d", i)}
-			<-start
-			errs[i] = s.UpdateRequest(ctx, &next, mfa.StatePending)
-			if errs[i] == nil {
-				mu.Lock()
-				winners = append(winners, i)
-				mu.Unlock()
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	if len(winners) != 1 {
-		t.Fatalf("%d goroutines moved the request pending → approved, want exactly 1", len(winners))
-	}
-	for i, err := range errs {
-		if i != winners[0] {
-			wantCode(t, err, mfa.EConflict, "losing update")
-		}
-	}
-	got, err := s.GetRequest(ctx, "race")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := winners[0]
-	if want := fmt.Sprintf("approver-%d", w); got.State != mfa.StateApproved || got.Approver == nil || got.Approver.ID != want {
-		t.Fatalf("stored request is not the winner's: state %s approver %+v, want %s", got.State, got.Approver, want)
-	}
+	RaceApproval(t, []mfa.Store{s}, pendingRequest("race", "t", "a", base), 50)
 }

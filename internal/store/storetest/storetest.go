@@ -1,16 +1,16 @@
 // Package storetest is the shared test suite of mfa.Store: every
-// implementation (SQLite now, PostgreSQL later) runs the same Run, so they
+// implementation (SQLite and PostgreSQL) runs the same Run, so they
 // behave alike.
 package storetest
 
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/mfa/mfatest"
 )
 
 // Opener returns a fresh, empty store for one test, reading the time from
@@ -51,28 +51,12 @@ func Run(t *testing.T, open Opener) {
 	}
 }
 
-// Clock is a fake clock that moves only when told.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is the fake clock the suite moves: mfatest's, which moves only when
+// told.
+type Clock = mfatest.Clock
 
 // NewClock starts a clock at t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func NewClock(t time.Time) *Clock { return mfatest.NewClock(t) }
 
 var ctx = context.Background()
 

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"fmt"
@@ -7,20 +7,21 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// nanos is the column form of a time that is compared or sorted: bigint
+// Nanos is the column form of a time that is compared or sorted: integer
 // nanoseconds since the Unix epoch. The zero time is stored as 0.
-func nanos(t time.Time) int64 {
+func Nanos(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
 	return t.UnixNano()
 }
 
-// textTime is the column form of an audit time: UTC RFC 3339 with
+// TextTime is the column form of an audit time: UTC RFC 3339 with
 // nanoseconds, the same text mfa.ChainHash hashes.
-func textTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+func TextTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-func parseTextTime(s string) (time.Time, error) {
+// ParseTextTime reads a time stored by TextTime, in UTC.
+func ParseTextTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("bad stored time %q: %w", s, err)
