@@ -84,12 +84,15 @@ class LocalCredentialsFactory extends ServiceClientCredentialsFactory {
     }
 }
 
+// The benchmark's throwaway secret, read from the environment.
+const secret = env.MicrosoftAppPassword;
+
 // Every "parameterized" key is set: once one is, the SDK takes all of them
 // literally.
 const auth = new ConfigurationBotFrameworkAuthentication(
     {
         MicrosoftAppId: appId,
-        MicrosoftAppPassword: env.MicrosoftAppPassword,
+        MicrosoftAppPassword: secret,
         MicrosoftAppType: env.MicrosoftAppType || 'SingleTenant',
         MicrosoftAppTenantId: env.MicrosoftAppTenantId,
         ValidateAuthority: true,
