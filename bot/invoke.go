@@ -160,27 +160,37 @@ func (b *Bot) confirmAction(ctx context.Context, actor mfa.Actor, verb string, d
 // viewFor renders a request card for the user who clicked: their role
 // decides the buttons.
 func (b *Bot) viewFor(ctx context.Context, act *botframework.Activity, actor mfa.Actor, r *mfa.Request, notice, style string) cards.Card {
-	role := b.roleOf(ctx, r, actor, act.From.ID)
+	role, may := b.roleOf(ctx, r, actor, act.From.ID)
+	if !may {
+		// As for "status": a request is for the helpdesk, the approvers, the
+		// requester and the user concerned, not for anyone who names its id.
+		msg := "Only helpdesk agents, approvers, the requester and the user concerned can see this request."
+		if notice != "" {
+			msg = notice + "\n\n" + msg
+		}
+		return cards.Message("Request "+r.ID, msg, "attention")
+	}
 	return b.requestCard(ctx, r, cards.RequestView{Role: role, Notice: notice, NoticeStyle: style})
 }
 
-// roleOf decides which view of a request a user gets; teamsID is their
-// Teams id, remembered for approvers so Teams refreshes their cards.
-func (b *Bot) roleOf(ctx context.Context, r *mfa.Request, actor mfa.Actor, teamsID string) cards.Role {
+// roleOf decides which view of a request a user gets, and whether they may
+// see it at all; teamsID is their Teams id, remembered for approvers so
+// Teams refreshes their cards.
+func (b *Bot) roleOf(ctx context.Context, r *mfa.Request, actor mfa.Actor, teamsID string) (role cards.Role, mayView bool) {
 	switch {
 	case actor.ID == r.Requester.ID:
-		return cards.ViewRequester
+		return cards.ViewRequester, true
 	case actor.ID == r.Target.ID:
-		return cards.ViewOther
+		return cards.ViewOther, true
 	}
-	_, approver := b.svc.Roles(ctx, actor)
+	helpdesk, approver := b.svc.Roles(ctx, actor)
 	if teamsID != "" {
 		b.rememberRole(ctx, actor.ID, teamsID, approver)
 	}
 	if approver {
-		return cards.ViewApprover
+		return cards.ViewApprover, true
 	}
-	return cards.ViewOther
+	return cards.ViewOther, helpdesk
 }
 
 // execute runs an approved request in the background, off the invoke, so

@@ -70,7 +70,8 @@ func (b *Bot) cardFor(ctx context.Context, r *mfa.Request, c cardRef) cards.Card
 	if c.Viewer == "" {
 		return b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
 	}
-	return b.requestCard(ctx, r, cards.RequestView{Role: b.roleOf(ctx, r, mfa.Actor{ID: c.Viewer}, c.ViewerTeams)})
+	role, _ := b.roleOf(ctx, r, mfa.Actor{ID: c.Viewer}, c.ViewerTeams) // the reader of their own chat
+	return b.requestCard(ctx, r, cards.RequestView{Role: role})
 }
 
 // requestCard renders a request card, with the users Teams refreshes.
