@@ -23,6 +23,8 @@ Usage:
   mfabot serve                      run the Teams bot (production)
   mfabot demo                       run the bot on a simulated tenant with Agents Playground
   mfabot show <upn>                 the user, their methods, and whether policy allows a reset
+  mfabot check <upn>                try every lookup mfabot needs, with this deployment's
+                                    credentials, and name the missing permission (changes nothing)
   mfabot reset <upn> --reason TEXT [--profile reregister|all] [--tap] [--dry-run]
                                     reset as the operator (MFABOT_OPERATOR), audited
   mfabot audit verify               check the audit hash chain; names the first broken record
@@ -63,6 +65,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runDemo(ctx, rest, stdout, stderr)
 	case "show":
 		err = runShow(ctx, rest, stdout)
+	case "check":
+		err = runCheck(ctx, rest, stdout)
 	case "reset":
 		err = runReset(ctx, rest, stdout)
 	case "audit":

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mfabot/mfabot/internal/config"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
+// checkStep is one thing `mfabot check` tries against Microsoft Graph.
+type checkStep struct {
+	what string
+	run  func(ctx context.Context) (string, error)
+}
+
+func runCheck(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return &usageError{"usage: mfabot check <upn of an ordinary user>"}
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateCLI(false); err != nil {
+		return err
+	}
+	dir, _, err := newDirectory(cfg)
+	if err != nil {
+		return err
+	}
+	return check(ctx, dir, cfg.Policy, args[0], stdout)
+}
+
+// check runs, with the deployment's credentials, each read mfabot needs
+// before it can reset anyone, and names the permission behind any failure.
+// It changes nothing. A failed role lookup refuses every reset (fail
+// closed), so this is what to run before going live.
+func check(ctx context.Context, dir mfa.Directory, p mfa.Policy, upn string, out io.Writer) error {
+	var u mfa.User
+	steps := []checkStep{
+		{"find the user", func(ctx context.Context) (string, error) {
+			var err error
+			u, err = dir.FindUser(ctx, upn)
+			return u.DisplayName + " (" + u.ID + ")", err
+		}},
+		{"list their authentication methods", func(ctx context.Context) (string, error) {
+			ms, err := dir.ListMethods(ctx, u.ID)
+			return fmt.Sprintf("%d method(s)", len(ms)), err
+		}},
+		{"read their directory roles (active, group-granted, PIM-eligible) and role-assignable groups", func(ctx context.Context) (string, error) {
+			pr, err := dir.Privileges(ctx, u.ID)
+			if pr.Any() {
+				return "the user is privileged, so a reset would be refused", err
+			}
+			return "no privileges", err
+		}},
+	}
+	for _, g := range []struct{ name, id string }{{"helpdesk", p.HelpdeskGroupID}, {"approver", p.ApproverGroupID}, {"protected", p.ProtectedGroupID}, {"TAP issuer", p.TAPGroupID}} {
+		if g.id == "" {
+			continue
+		}
+		steps = append(steps, checkStep{"check membership of the " + g.name + " group " + g.id, func(ctx context.Context) (string, error) {
+			in, err := dir.IsMemberOf(ctx, u.ID, g.id)
+			return map[bool]string{true: "member", false: "not a member"}[in], err
+		}})
+	}
+	failed := 0
+	for _, s := range steps {
+		got, err := s.run(ctx)
+		if err != nil {
+			failed++
+			fmt.Fprintf(out, "FAIL  %s: %s\n", s.what, mfa.Message(err))
+			if u.ID == "" {
+				break // nothing else can be tried without the user
+			}
+			continue
+		}
+		fmt.Fprintf(out, "ok    %s: %s\n", s.what, got)
+	}
+	if failed > 0 {
+		fmt.Fprintf(out, "\n%d check(s) failed: mfabot refuses every reset whose lookups fail. Grant the permissions named above (see README, \"Setting it up in Azure\").\n", failed)
+		return &refusedError{"the deployment is not ready"}
+	}
+	fmt.Fprintln(out, "\nAll lookups work: mfabot can decide about resets in this tenant. (Deletes, revocation and TAPs are not tried: they would change the user.)")
+	return nil
+}
