@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -60,13 +61,11 @@ func (b *Bot) replyError(ctx context.Context, act *botframework.Activity, what s
 
 // humanError is the one translation of a domain error into words for Teams.
 func humanError(what string, err error) string {
-	msg := mfa.Message(err)
+	msg := period(mfa.Message(err))
 	switch mfa.Code(err) {
 	case mfa.EForbidden:
 		return what + " refused: " + msg
-	case mfa.ENotFound:
-		return what + ": not found. " + msg
-	case mfa.EInvalid:
+	case mfa.ENotFound, mfa.EInvalid:
 		return what + ": " + msg
 	case mfa.EConflict:
 		return what + " not possible now: " + msg
@@ -76,6 +75,28 @@ func humanError(what string, err error) string {
 		return what + " failed: " + msg + " Try again in a minute."
 	}
 	return what + " failed: something went wrong inside mfabot; the details are in its log."
+}
+
+// period ends s with a full stop unless it already ends a sentence.
+func period(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsRune(".!?", rune(s[len(s)-1])) {
+		return s
+	}
+	return s + "."
+}
+
+// sentence makes a domain message, which reads as a clause ("there is no
+// user …"), a sentence of its own: a first word of lowercase letters is
+// capitalised (a UPN or an id stays as it is), and it ends with a stop.
+func sentence(s string) string {
+	s = period(s)
+	first, _, _ := strings.Cut(s, " ")
+	first = strings.TrimRight(first, ".,;:")
+	if first == "" || strings.Trim(first, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // logError logs a failed action at a level matching its cause: the user's

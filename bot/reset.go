@@ -19,7 +19,7 @@ func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mf
 			return b.replyError(ctx, act, "Reset", err)
 		}
 		b.logError("reset", err, "activity", act.ID)
-		return b.replyCard(ctx, act, cards.Refused(cmd.Target, mfa.Message(err)))
+		return b.replyCard(ctx, act, cards.Refused(cmd.Target, sentence(mfa.Message(err))))
 	}
 	b.log.Info("request created", "request", r.ID, "activity", act.ID)
 	ref := requestCardRef(act, actor)

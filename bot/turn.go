@@ -125,7 +125,7 @@ func (b *Bot) replyParseError(ctx context.Context, act *botframework.Activity, e
 		}
 		return b.replyCard(ctx, act, cards.Help(lead, b.cfg.HelpText, commandList()))
 	case errors.As(err, &usage):
-		return b.replyText(ctx, act, usage.Problem+".\n\nUsage: `"+Usage(usage.Verb)+"`")
+		return b.replyText(ctx, act, sentence(usage.Problem)+"\n\nUsage: `"+Usage(usage.Verb)+"`")
 	}
 	return b.replyText(ctx, act, err.Error())
 }

@@ -69,8 +69,9 @@ type botOptions struct {
 }
 
 // runBot serves the bot until ctx ends: it resumes requests a crash left
-// executing, expires pending ones every minute, and shuts down gracefully,
-// letting background executions finish.
+// executing, every minute expires pending ones and runs those a crash left
+// approved, and shuts down gracefully, letting background executions
+// finish.
 func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	log := w.log
 	b := bot.New(bot.Config{AppID: w.cfg.Bot.AppID, Name: o.name, Installer: o.installer}, w.svc, w.store, o.sender, log)
@@ -93,25 +94,7 @@ func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if n, err := w.svc.Resume(ctx); err != nil {
-			log.Error("resuming interrupted resets failed", "err", err)
-		} else if n > 0 {
-			log.Info("resumed interrupted resets", "count", n)
-		}
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if n, err := w.svc.ExpireDue(ctx); err != nil {
-					log.Error("expiring requests failed", "err", err)
-				} else if n > 0 {
-					log.Info("expired requests", "count", n)
-				}
-			}
-		}
+		maintain(ctx, w, time.Minute)
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(o.listener) }()

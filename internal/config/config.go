@@ -347,9 +347,28 @@ func IsConfigError(err error) bool {
 // redactURL hides the password of a database URL; a file path is kept.
 func redactURL(s string) string {
 	if u, err := url.Parse(s); err == nil && u.Scheme != "" && u.Host != "" {
+		hideQueryPasswords(u)
 		return u.Redacted()
 	}
 	return s
+}
+
+// hideQueryPasswords replaces the value of every query parameter whose name
+// contains "password" (password, sslpassword: PostgreSQL URLs accept them
+// beside the user info) with "xxxxx", as url.URL.Redacted does for the
+// user info.
+func hideQueryPasswords(u *url.URL) {
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			q[k] = []string{"xxxxx"}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 }
 
 // Redacted lists the settings for people, secrets replaced by "(set)".

@@ -87,13 +87,24 @@ func TestValidateServe(t *testing.T) {
 }
 
 func TestDatabaseURLIsRedacted(t *testing.T) {
-	c, err := Load(env(map[string]string{"MFABOT_DATABASE": "postgres://mfabot:hunter2pass@db.internal:5432/mfabot"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range c.Redacted() {
-		if strings.Contains(line, "hunter2pass") {
-			t.Fatalf("database password in the redacted dump: %s", line)
+	for _, db := range []string{
+		"postgres://mfabot:hunter2pass@db.internal:5432/mfabot",
+		"postgres://mfabot@db.internal:5432/mfabot?sslmode=require&password=hunter2pass",
+		"postgresql://mfabot@db.internal/mfabot?sslpassword=hunter2pass",
+	} {
+		c, err := Load(env(map[string]string{"MFABOT_DATABASE": db}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, line := range c.Redacted() {
+			if strings.Contains(line, "hunter2pass") {
+				t.Fatalf("database password in the redacted dump: %s", line)
+			}
+			found = found || strings.HasPrefix(line, "MFABOT_DATABASE=postgres")
+		}
+		if !found {
+			t.Fatalf("no database line in the dump of %s", c.Redacted())
 		}
 	}
 }

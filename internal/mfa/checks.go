@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // upnPattern accepts what Entra allows in a UPN or mail: a local part, "@",
@@ -48,17 +49,24 @@ func (s *Service) member(ctx context.Context, userID, groupID, what string) erro
 
 // protection reports why a target may not be reset, or "" when it may. Any
 // lookup that fails is itself a reason: the check fails closed.
+// The group and role lookups run concurrently.
 func (s *Service) protection(ctx context.Context, u User) (string, Privileges) {
+	var (
+		wg    sync.WaitGroup
+		in    bool
+		inErr error
+	)
 	if s.policy.ProtectedGroupID != "" {
-		in, err := s.dir.IsMemberOf(ctx, u.ID, s.policy.ProtectedGroupID)
-		if err != nil {
-			return "could not check the protected group (" + Message(err) + "), so the reset is refused", Privileges{}
-		}
-		if in {
-			return "the user is in the protected (break-glass/VIP) group", Privileges{}
-		}
+		wg.Go(func() { in, inErr = s.dir.IsMemberOf(ctx, u.ID, s.policy.ProtectedGroupID) })
 	}
 	p, err := s.dir.Privileges(ctx, u.ID)
+	wg.Wait()
+	switch {
+	case inErr != nil:
+		return "could not check the protected group (" + Message(inErr) + "), so the reset is refused", Privileges{}
+	case in:
+		return "the user is in the protected (break-glass/VIP) group", Privileges{}
+	}
 	if err != nil {
 		return "could not check the user's directory roles (" + Message(err) + "), so the reset is refused", p
 	}

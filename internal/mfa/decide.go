@@ -177,7 +177,13 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		typ = AuditManagerApproved
 	}
 	if _, err := s.audit(ctx, typ, next, actor.ID, detail); err != nil {
-		return next, err
+		// An approval the audit does not hold must never run: put the
+		// request back as it was, as the error tells the approver.
+		if _, rerr := s.transition(ctx, next, func(n *Request) { *n = *r }, next.State); rerr != nil {
+			s.log.Error("unaudited approval could not be undone", "request", r.ID, "err", rerr)
+			return next, err
+		}
+		return r, err
 	}
 	s.changed(ctx, next)
 	return next, nil

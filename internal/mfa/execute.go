@@ -40,9 +40,12 @@ func (s *Service) Resume(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// With several replicas, another one may be running a request right now:
+	// take over only a request idle for longer than the lease.
+	cutoff := s.clock.Now().Add(-s.policy.ResumeLease)
 	n := 0
 	for _, r := range rs {
-		if _, busy := s.running.Load(r.ID); busy {
+		if _, busy := s.running.Load(r.ID); busy || r.UpdatedAt.After(cutoff) {
 			continue
 		}
 		_, _ = s.audit(ctx, AuditResumed, r, "system", nil)
@@ -66,7 +69,7 @@ func (s *Service) run(ctx context.Context, r *Request) (*Request, error) {
 	ctx = context.WithoutCancel(ctx)
 	ex := &execution{s: s, r: r, res: &Result{}, errs: map[string]error{}}
 	ex.plan(ctx)
-	return s.finish(ctx, r, ex.res)
+	return s.finish(ctx, r, ex.res, ex.refused)
 }
 
 // execution is one run of a request's plan.
@@ -77,6 +80,8 @@ type execution struct {
 	res  *Result
 	done map[string]Step
 	errs map[string]error // last 400 answer per method key
+	// refused is set when the target may no longer be reset.
+	refused bool
 }
 
 func (ex *execution) plan(ctx context.Context) {
@@ -93,8 +98,21 @@ func (ex *execution) plan(ctx context.Context) {
 			ex.res.Removed = append(ex.res.Removed, *st.Method)
 		}
 	}
-	// Round trip 1: what is registered now.
+	// Round trip 1: what is registered now and, beside it, whether the
+	// target is still allowed to be reset: roles or group memberships
+	// gained since the request was made refuse it here, before anything
+	// is deleted. A failed lookup refuses too.
+	var (
+		wg  sync.WaitGroup
+		why string
+	)
+	wg.Go(func() { why, _ = s.protection(ctx, r.Target) })
 	current, err := s.dir.ListMethods(ctx, r.Target.ID)
+	wg.Wait()
+	if why != "" {
+		ex.refuse(ctx, why)
+		return
+	}
 	if err != nil {
 		ex.res.Error = "could not list the user's methods: " + Message(err)
 		return
@@ -144,6 +162,17 @@ func (ex *execution) plan(ctx context.Context) {
 	ex.verify(ctx)
 	tapDone.Wait()
 	revoke.Wait()
+}
+
+// refuse ends the run before any delete because the target may no longer
+// be reset; it is audited and alerted as a protected target.
+func (ex *execution) refuse(ctx context.Context, why string) {
+	s, r := ex.s, ex.r
+	ex.refused = true
+	ex.res.Error = "the reset was refused when it was about to run: " + why
+	_, _ = s.audit(ctx, AuditRefused, r, "system", map[string]string{"action": "execute", "reason": why})
+	s.raise(ctx, Alert{Kind: "protected_target", RequestID: r.ID, Target: r.Target.UPN, Actor: r.Requester.String(),
+		Summary: fmt.Sprintf("The approved MFA reset %s of %s, requested by %s, was refused when it was about to run: %s", r.ID, r.Target.UPN, r.Requester, why)})
 }
 
 // deleteAll deletes ms concurrently and returns the methods Graph refused
@@ -283,8 +312,9 @@ func (ex *execution) verify(ctx context.Context) {
 	_, _ = ex.s.audit(ctx, AuditVerified, ex.r, "system", map[string]string{"remaining": describeMethods(ex.res.Remaining)})
 }
 
-// finish decides the outcome, audits it and stores it.
-func (s *Service) finish(ctx context.Context, r *Request, res *Result) (*Request, error) {
+// finish decides the outcome, audits it and stores it. refused says the
+// run was refused before it started (already alerted as such).
+func (s *Service) finish(ctx context.Context, r *Request, res *Result, refused bool) (*Request, error) {
 	final := StateCompleted
 	switch {
 	case res.Error != "" && len(res.Removed) == 0:
@@ -310,7 +340,7 @@ func (s *Service) finish(ctx context.Context, r *Request, res *Result) (*Request
 		return next, terr
 	}
 	s.changed(ctx, next)
-	if final != StateCompleted {
+	if final != StateCompleted && !refused {
 		s.raise(ctx, Alert{Kind: "verification_failed", RequestID: r.ID, Target: r.Target.UPN, Actor: r.Requester.String(),
 			Summary: fmt.Sprintf("The MFA reset of %s ended %s: %s", r.Target.UPN, final, outcomeSummary(res))})
 	}

@@ -14,7 +14,9 @@ func MaskPhone(number string) string {
 	country := ""
 	rest := number
 	if strings.HasPrefix(number, "+") {
-		if sp := strings.IndexByte(number, ' '); sp > 0 {
+		// A country code is one to three digits: anything longer before
+		// the space is part of the number and is masked with it.
+		if sp := strings.IndexByte(number, ' '); sp > 1 && sp <= 4 && allDigits(number[1:sp]) {
 			country, rest = number[:sp], number[sp+1:]
 		}
 	}
@@ -31,4 +33,13 @@ func MaskPhone(number string) string {
 		return "••• " + string(digits[len(digits)-2:])
 	}
 	return country + " ••• ••• " + string(digits[len(digits)-4:])
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -51,6 +51,12 @@ type Policy struct {
 
 	// MailFrom, when set, is the mailbox the user notification is sent from.
 	MailFrom string
+
+	// ResumeLease is how long a request must have been idle in executing
+	// before Resume takes it over. Zero for a single replica (SQLite): a
+	// request executing at start-up was left by a crash. With several
+	// replicas sharing a database, another replica may be running it.
+	ResumeLease time.Duration
 }
 
 // Defaults returns p with unset fields at their defaults.

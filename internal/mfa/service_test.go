@@ -466,6 +466,11 @@ func TestMaskPhone(t *testing.T) {
 		"+44 7700900123x12": "+44 ••• ••• 0123",
 		"2065555555":        "••• 55",
 		"":                  "•••",
+		// What precedes the space is a country code only when it is one
+		// to three digits; otherwise the whole number is masked.
+		"+1206555 5551234":  "••• 34",
+		"+1a20 65555551234": "••• 34",
+		"+1 206 555 5555":   "+1 ••• ••• 5555",
 	} {
 		if got := mfa.MaskPhone(in); got != want {
 			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)

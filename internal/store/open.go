@@ -31,7 +31,26 @@ func Redact(dsn string) string {
 	if err != nil {
 		return "(unparsable PostgreSQL URL)"
 	}
+	hideQueryPasswords(u)
 	return u.Redacted()
+}
+
+// hideQueryPasswords replaces the value of every query parameter whose name
+// contains "password" (password, sslpassword: PostgreSQL URLs accept them
+// beside the user info) with "xxxxx", as url.URL.Redacted does for the
+// user info.
+func hideQueryPasswords(u *url.URL) {
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			q[k] = []string{"xxxxx"}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 }
 
 // Open opens and migrates the store dsn names, and logs which one it

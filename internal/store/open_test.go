@@ -73,6 +73,8 @@ func TestRedact(t *testing.T) {
 		"postgresql://db/mfabot":                                  "postgresql://db/mfabot",
 		"/var/lib/mfabot/mfabot.db":                               "/var/lib/mfabot/mfabot.db",
 		"postgres://u:p@[::1:bad/x":                               "(unparsable PostgreSQL URL)",
+		// PostgreSQL also takes the password as a query parameter.
+		"postgres://mfabot@db/mfabot?password=s3cret&sslpassword=k3y": "postgres://mfabot@db/mfabot?password=xxxxx&sslpassword=xxxxx",
 	}
 	for in, want := range cases {
 		if got := store.Redact(in); got != want {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -72,7 +73,26 @@ func redact(s string) string {
 	if err != nil || u.Scheme == "" {
 		return "(database URL)"
 	}
+	hideQueryPasswords(u)
 	return u.Redacted()
+}
+
+// hideQueryPasswords replaces the value of every query parameter whose name
+// contains "password" (password, sslpassword: PostgreSQL URLs accept them
+// beside the user info) with "xxxxx", as url.URL.Redacted does for the
+// user info.
+func hideQueryPasswords(u *url.URL) {
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			q[k] = []string{"xxxxx"}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 }
 
 // Pool returns the connection pool, for tests and maintenance tools only

@@ -1,0 +1,36 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// maintain does the service's periodic work until ctx ends: at once and
+// then every interval it finishes resets a crash left executing, runs
+// requests left approved, and expires pending requests whose time is up.
+func maintain(ctx context.Context, w *wiring, every time.Duration) {
+	jobs := []struct {
+		what string
+		run  func(context.Context) (int, error)
+	}{
+		{"resumed interrupted resets", w.svc.Resume},
+		{"ran requests left approved", w.svc.ResumeApproved},
+		{"expired requests", w.svc.ExpireDue},
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for _, j := range jobs {
+			if n, err := j.run(ctx); err != nil {
+				w.log.Error("periodic work failed", "job", j.what, "err", err)
+			} else if n > 0 {
+				w.log.Info(j.what, "count", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

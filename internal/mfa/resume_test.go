@@ -1,0 +1,110 @@
+package mfa_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/mfa/mfatest"
+)
+
+func TestResumeApprovedRunsRequestsOrphanedByACrash(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.request(t, "alice@contoso.com")
+	// The process approves, then dies before its background Execute.
+	if got, err := e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn()); err != nil || got.State != mfa.StateApproved {
+		t.Fatalf("approve: %v", err)
+	}
+	svc2 := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: e.dir, Store: e.store, Notifier: e.note, Clock: e.clock})
+	if n, err := svc2.Resume(ctx); err != nil || n != 0 {
+		t.Fatalf("resume of executing requests: %d %v", n, err)
+	}
+	// Within the grace period the approving process may still be starting it.
+	if n, err := svc2.ResumeApproved(ctx); err != nil || n != 0 {
+		t.Fatalf("resume approved within grace: %d %v", n, err)
+	}
+	e.clock.Advance(2 * time.Minute)
+	if n, err := svc2.ResumeApproved(ctx); err != nil || n != 1 {
+		t.Fatalf("resume approved: %d %v", n, err)
+	}
+	done, err := svc2.Get(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.State != mfa.StateCompleted || len(done.Result.Removed) != 5 {
+		t.Fatalf("state %s result %+v", done.State, done.Result)
+	}
+	if types := auditTypes(t, e.store); !slices.Contains(types, mfa.AuditExecuting) || !slices.Contains(types, mfa.AuditCompleted) {
+		t.Fatalf("audit %v", types)
+	}
+	// Nothing is left to run a second time.
+	if n, err := svc2.ResumeApproved(ctx); err != nil || n != 0 {
+		t.Fatalf("second resume approved: %d %v", n, err)
+	}
+}
+
+// failingAudit is a store whose audit refuses one event type.
+type failingAudit struct {
+	mfa.Store
+	typ string
+}
+
+func (f failingAudit) AppendAudit(ctx context.Context, e mfa.AuditEvent) (mfa.AuditRecord, error) {
+	if e.Type == f.typ {
+		return mfa.AuditRecord{}, errors.New("disk full")
+	}
+	return f.Store.AppendAudit(ctx, e)
+}
+
+func TestUnauditedApprovalIsUndone(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.request(t, "alice@contoso.com")
+	svc := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: e.dir, Store: failingAudit{e.store, mfa.AuditApproved}, Notifier: e.note, Clock: e.clock})
+	if _, err := svc.Approve(ctx, mfatest.Approver, r.ID, approveIn()); mfa.Code(err) != mfa.EUnavailable {
+		t.Fatalf("approve with a failing audit: %v", err)
+	}
+	got, err := e.store.GetRequest(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != mfa.StatePending || got.Approver != nil {
+		t.Fatalf("after an unaudited approval: state %s approver %v", got.State, got.Approver)
+	}
+	e.clock.Advance(2 * time.Minute)
+	if n, err := e.svc.ResumeApproved(ctx); err != nil || n != 0 {
+		t.Fatalf("an unaudited approval was executed: %d %v", n, err)
+	}
+}
+
+// With several replicas, Resume leaves a request another replica may be
+// running alone until it has been idle for the lease.
+func TestResumeWaitsForTheLeaseWithReplicas(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.request(t, "bob@contoso.com")
+	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
+	got, _ := e.svc.Get(ctx, r.ID)
+	running := *got
+	running.State, running.UpdatedAt = mfa.StateExecuting, e.clock.Now()
+	if err := e.store.UpdateRequest(ctx, &running, mfa.StateApproved); err != nil {
+		t.Fatal(err)
+	}
+	p := mfatest.Policy()
+	p.ResumeLease = 5 * time.Minute
+	other := mfa.NewService(p, mfa.Deps{Directory: e.dir, Store: e.store, Notifier: e.note, Clock: e.clock})
+	if n, err := other.Resume(ctx); err != nil || n != 0 {
+		t.Fatalf("took over a request another replica may be running: %d %v", n, err)
+	}
+	if e.dir.Count("delete") != 0 {
+		t.Fatal("deleted within the lease")
+	}
+	e.clock.Advance(6 * time.Minute)
+	if n, err := other.Resume(ctx); err != nil || n != 1 {
+		t.Fatalf("after the lease: %d %v", n, err)
+	}
+	if done, _ := other.Get(ctx, r.ID); done.State != mfa.StateCompleted {
+		t.Fatalf("state %s", done.State)
+	}
+}
