@@ -78,17 +78,19 @@ func TestEveryAlertReachesTheWebhookAndTheAudit(t *testing.T) {
 	g.mustAsk(mfatest.Agent, "mona@contoso.com")
 	_, err = g.ask(mfatest.Agent, "eli@contoso.com")
 	wantCode(t, "requester limit", err, mfa.ERateLimited)
-	// A failed verification: Graph refuses one delete, so methods remain.
+	// An incomplete reset: the methods go but Graph refuses to revoke the
+	// sessions, so the reset ends partial and security is told.
 	g.dir.Fail = func(op, user string) error {
-		if op == "delete" {
-			return &mfa.DirectoryError{Op: "delete method", Status: 403, Permission: "UserAuthenticationMethod.ReadWrite.All"}
+		if op == "revoke" {
+			return &mfa.DirectoryError{Op: "revoke sessions", Status: 403, Permission: "User.RevokeSessions.All"}
 		}
 		return nil
 	}
-	if done := g.approveAndRun(bob.ID); done.State != mfa.StateFailed {
+	if done := g.approveAndRun(bob.ID); done.State != mfa.StatePartial {
 		t.Fatalf("bob %s", done.State)
 	}
 	g.dir.Fail = nil
+	g.dir.AddUser(mfa.User{ID: mfatest.BobID, UPN: "bob@contoso.com", DisplayName: "Bob Example", AccountEnabled: true}, mfatest.AuthApp)
 	// The per-target limit: Bob again, within the window, asked by an
 	// approver who is also a helpdesk agent.
 	g.dir.AddMember(mfatest.HelpdeskGroup, mfatest.ApproverID)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // RequestInput is what a requester asks for.
@@ -113,7 +114,7 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		Profile: profile, IssueTAP: tap, Methods: ms,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.policy.RequestTTL),
 	}
-	recent, err := s.store.CountRequests(ctx, RequestFilter{TargetID: u.ID, ExecutedSince: now.Add(-s.policy.TargetWindow)})
+	recent, err := s.recentResets(ctx, u.ID, now.Add(-s.policy.TargetWindow))
 	if err != nil {
 		return nil, Wrap(EUnavailable, err, "the request store is unavailable")
 	}
@@ -141,6 +142,24 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	s.askTarget(ctx, r)
 	s.changed(ctx, r)
 	return r, nil
+}
+
+// recentResets counts the target's resets since a time that changed
+// something: a run that failed before removing a method or issuing a pass
+// (Graph down, target refused at execution) does not use up the per-target
+// limit, so retrying it needs no override. A run still executing counts.
+func (s *Service) recentResets(ctx context.Context, targetID string, since time.Time) (int, error) {
+	rs, err := s.store.ListRequests(ctx, RequestFilter{TargetID: targetID, ExecutedSince: since})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rs {
+		if res := r.Result; res == nil || len(res.Removed) > 0 || res.TAPIssued {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // askTarget asks the target user to confirm, per policy.

@@ -185,3 +185,32 @@ func TestOpenRequestOnAnotherReplicaIsAConflictAndAudited(t *testing.T) {
 		t.Fatal("the lost race is not audited")
 	}
 }
+
+// A reset that failed before changing anything does not use up the
+// per-target limit: retrying it after Graph recovers needs no override.
+func TestFailedResetThatChangedNothingDoesNotCountAgainstTheTarget(t *testing.T) {
+	g := newRig(t, nil)
+	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
+	g.dir.Fail = func(op, user string) error {
+		if op == "delete" {
+			return &mfa.DirectoryError{Op: "delete method", Status: 503, Code: "serviceNotAvailable", Message: "busy"}
+		}
+		return nil
+	}
+	if done := g.approveAndRun(r.ID); done.State != mfa.StateFailed {
+		t.Fatalf("state %s, want failed", done.State)
+	}
+	g.dir.Fail = nil
+	again := g.mustAsk(mfatest.Agent, "bob@contoso.com")
+	if again.NeedsOverride {
+		t.Fatal("a reset that removed nothing used up the per-target limit")
+	}
+	if done := g.approveAndRun(again.ID); done.State != mfa.StateCompleted {
+		t.Fatalf("retry: %s", done.State)
+	}
+	// A reset that did remove something does count.
+	g.dir.AddUser(mfa.User{ID: mfatest.BobID, UPN: "bob@contoso.com", DisplayName: "Bob Example", AccountEnabled: true}, mfatest.AuthApp)
+	if third := g.mustAsk(mfatest.Agent, "bob@contoso.com"); !third.NeedsOverride {
+		t.Fatal("a completed reset did not count")
+	}
+}
