@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,13 @@ var (
 // request cards to the approver's chat, as an approvals conversation.
 func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOptions, stdout, stderr io.Writer) (func(), error) {
 	modules, err := playground.FindNodeModules()
+	if errors.Is(err, playground.ErrNotInstalled) {
+		fmt.Fprintln(stdout, "\nInstalling Agents Playground (npm ci in tools/node; once, about a minute)…")
+		if err := playground.Install(ctx, stderr); err != nil {
+			return nil, err
+		}
+		modules, err = playground.FindNodeModules()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w (run ./scripts/setup.sh, or set %s)", err, playground.NodeToolsEnv)
 	}

@@ -1,9 +1,12 @@
 package playground
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 )
 
@@ -18,8 +21,18 @@ var binPath = filepath.Join(".bin", "agentsplayground")
 // $MFABOT_NODE_TOOLS if set, else tools/node/node_modules of the module
 // found by walking up from the working directory to go.mod.
 func FindNodeModules() (string, error) {
+	dir, err := toolsDir()
+	if err != nil {
+		return "", err
+	}
+	return checkNodeModules(dir)
+}
+
+// toolsDir is $MFABOT_NODE_TOOLS, else tools/node beside the go.mod above
+// the working directory.
+func toolsDir() (string, error) {
 	if dir := os.Getenv(NodeToolsEnv); dir != "" {
-		return checkNodeModules(dir)
+		return dir, nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -27,12 +40,34 @@ func FindNodeModules() (string, error) {
 	}
 	for dir := wd; ; dir = filepath.Dir(dir) {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return checkNodeModules(filepath.Join(dir, "tools", "node"))
+			return filepath.Join(dir, "tools", "node"), nil
 		}
 		if filepath.Dir(dir) == dir {
 			return "", fmt.Errorf("find node tools: no go.mod above %s; set %s", wd, NodeToolsEnv)
 		}
 	}
+}
+
+// Install installs the pinned npm packages of tools/node (npm ci, from its
+// lock file), so a first `mfabot demo` needs no separate setup step.
+func Install(ctx context.Context, log io.Writer) error {
+	dir, err := toolsDir()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "package-lock.json")); err != nil {
+		return fmt.Errorf("install node tools: no package-lock.json in %s", dir)
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return fmt.Errorf("install node tools: npm is not installed (Node.js 20 or later is needed for Agents Playground)")
+	}
+	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, log, log
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("install node tools: npm ci in %s: %w", dir, err)
+	}
+	return nil
 }
 
 // checkNodeModules accepts dir or dir/node_modules if it has the Playground.
