@@ -40,15 +40,19 @@ type harness struct {
 	clock  *mfatest.Clock
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, policy ...func(*mfa.Policy)) *harness {
 	t.Helper()
+	p := mfatest.Policy()
+	for _, f := range policy {
+		f(&p)
+	}
 	st, err := sqlite.Open(ctx, t.TempDir()+"/mfabot.db")
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, ch: channeltest.New(t, channeltest.Config{}), dir: mfatest.Tenant(), store: st,
 		alerts: &mfatest.Alerter{}, clock: mfatest.NewClock(time.Now().UTC().Truncate(time.Second))}
-	h.svc = mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: h.dir, Store: st, Alerter: h.alerts, Clock: h.clock})
+	h.svc = mfa.NewService(p, mfa.Deps{Directory: h.dir, Store: st, Alerter: h.alerts, Clock: h.clock})
 	h.bot = bot.New(bot.Config{AppID: h.ch.AppID, Name: "mfabot", HelpText: "Questions: helpdesk-leads@contoso.com", Clock: h.clock},
 		h.svc, st, h.ch.Connector(), nil)
 	t.Cleanup(func() {

@@ -190,6 +190,12 @@ func (b *Bot) roleOf(ctx context.Context, r *mfa.Request, actor mfa.Actor, teams
 	if approver {
 		return cards.ViewApprover, true
 	}
+	if r.State == mfa.StatePending {
+		// The target's manager, where the manager policy lets them approve.
+		if m, err := b.svc.ApprovingManager(ctx, r); err == nil && m.ID == actor.ID {
+			return cards.ViewApprover, true
+		}
+	}
 	return cards.ViewOther, helpdesk
 }
 

@@ -30,6 +30,7 @@ func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mf
 	ref.ActivityID = id
 	b.addCardRef(ctx, r.ID, ref)
 	b.postToApprovals(ctx, r, act.Conversation.ID)
+	b.postToManager(ctx, r)
 	// A change between rendering and recording the card (the user answering
 	// "Was this you?" at once) would otherwise be missed.
 	if cur, err := b.store.GetRequest(ctx, r.ID); err == nil && !cur.UpdatedAt.Equal(r.UpdatedAt) {
@@ -58,6 +59,34 @@ func (b *Bot) postToApprovals(ctx context.Context, r *mfa.Request, from string) 
 	id, err := b.send.SendToConversation(ctx, ref.ServiceURL, ref.Conversation.ID, ref.NewCardMessage(b.cardFor(ctx, r, c)))
 	if err != nil {
 		b.log.Error("could not post the request to the approvals conversation", "request", r.ID, "err", err)
+		return
+	}
+	c.ActivityID = id
+	b.addCardRef(ctx, r.ID, c)
+}
+
+// postToManager posts the request card, with the Approve button, in the
+// personal chat of the target's manager when the manager policy gives them
+// a part and the bot can reach them.
+func (b *Bot) postToManager(ctx context.Context, r *mfa.Request) {
+	m, err := b.svc.ApprovingManager(ctx, r)
+	if err != nil {
+		return
+	}
+	u, err := b.reachable(ctx, m.ID, "the manager")
+	if err != nil {
+		b.log.Warn("the target's manager cannot be reached in Teams", "request", r.ID, "err", err)
+		return
+	}
+	conv, err := b.personal(ctx, m.ID, u)
+	if err != nil {
+		b.log.Warn("no personal chat with the target's manager", "request", r.ID, "err", err)
+		return
+	}
+	c := cardRef{Kind: kindRequest, ServiceURL: u.ServiceURL, ConversationID: conv, Viewer: m.ID, ViewerTeams: u.User.ID}
+	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, b.newMessage(u, conv, "", botframework.CardAttachment(b.cardFor(ctx, r, c))))
+	if err != nil {
+		b.log.Warn("could not post the request to the target's manager", "request", r.ID, "err", err)
 		return
 	}
 	c.ActivityID = id

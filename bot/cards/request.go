@@ -205,10 +205,13 @@ func plan(r *mfa.Request) []element {
 func decision(r *mfa.Request) []element {
 	var fs []fact
 	if r.Approver != nil {
-		fs = append(fs, fact{"Approved by", r.Approver.String()}, fact{"Caller verified", r.Verification.Describe()})
+		fs = append(fs, fact{"Approved by", r.Approver.String()})
 	}
 	if r.Manager != nil && r.ManagerApproved {
 		fs = append(fs, fact{"Manager approved", r.Manager.String()})
+	}
+	if r.Verification != "" {
+		fs = append(fs, fact{"Caller verified", r.Verification.Describe()})
 	}
 	switch r.State {
 	case mfa.StateRejected:

@@ -58,8 +58,8 @@ func History(u mfa.User, rs []*mfa.Request) Card {
 	for _, r := range rs {
 		badge, c := stateBadge(r.State)
 		line := FormatTime(r.CreatedAt) + " · " + r.ID + " · by " + r.Requester.String()
-		if r.Approver != nil {
-			line += " · approved by " + r.Approver.String()
+		if by := r.ApprovedBy(); by != "" {
+			line += " · approved by " + by
 		}
 		body = append(body, row(line, badge, c))
 	}

@@ -53,8 +53,8 @@ func WriteRequest(w io.Writer, r *mfa.Request) {
 	fmt.Fprintf(tw, "State:\t%s\n", r.State)
 	fmt.Fprintf(tw, "Target:\t%s (%s)\n", r.Target.DisplayName, r.Target.UPN)
 	fmt.Fprintf(tw, "Requested by:\t%s\n", r.Requester)
-	if r.Approver != nil {
-		fmt.Fprintf(tw, "Approved by:\t%s — %s\n", r.Approver, r.Verification.Describe())
+	if by := r.ApprovedBy(); by != "" {
+		fmt.Fprintf(tw, "Approved by:\t%s — %s\n", by, r.Verification.Describe())
 	}
 	fmt.Fprintf(tw, "Reason:\t%s\n", dash(r.Reason))
 	fmt.Fprintf(tw, "Profile:\t%s\n", r.Profile)

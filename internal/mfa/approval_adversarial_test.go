@@ -80,6 +80,14 @@ func TestManagerMayApproveAlone(t *testing.T) {
 	if got.Verification != mfa.VerifiedManager {
 		t.Fatalf("verification %q, want the manager's own confirmation", got.Verification)
 	}
+	// The manager's approval alone runs the reset, and says who approved.
+	done, err := g.svc.Execute(ctx, r.ID)
+	if err != nil || done.State != mfa.StateCompleted {
+		t.Fatalf("execute a manager-approved request: %v %+v", err, done)
+	}
+	if by := done.ApprovedBy(); by != "Mona Manager (mona@contoso.com) (manager)" {
+		t.Fatalf("approved by %q", by)
+	}
 	if g.audited(mfa.AuditManagerApproved, "") != 1 {
 		t.Fatal("manager approval not audited as such")
 	}

@@ -89,3 +89,13 @@ func (s *Service) Roles(ctx context.Context, actor Actor) (helpdesk, approver bo
 	approver = s.member(ctx, actor.ID, s.policy.ApproverGroupID, "approver") == nil
 	return helpdesk, approver
 }
+
+// ApprovingManager returns the target's manager when the manager policy
+// gives them a part in approving the request; ENotFound when it does not
+// or the target has no manager.
+func (s *Service) ApprovingManager(ctx context.Context, r *Request) (User, error) {
+	if s.policy.Manager == ManagerOff {
+		return User{}, Errorf(ENotFound, "managers take no part in approvals here")
+	}
+	return s.dir.Manager(ctx, r.Target.ID)
+}

@@ -26,7 +26,7 @@ func (s *Service) Execute(ctx context.Context, id string) (*Request, error) {
 	if err != nil {
 		return next, err
 	}
-	if _, err := s.audit(ctx, AuditExecuting, next, "system", map[string]string{"approver": next.Approver.String()}); err != nil {
+	if _, err := s.audit(ctx, AuditExecuting, next, "system", map[string]string{"approvedBy": next.ApprovedBy()}); err != nil {
 		return next, err
 	}
 	s.changed(ctx, next)

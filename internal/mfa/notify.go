@@ -50,8 +50,8 @@ func TargetNotice(r *Request) (subject, text string) {
 	}
 	fmt.Fprintf(&b, "When: %s\n", when.UTC().Format("Mon 2 Jan 2006 15:04 MST"))
 	fmt.Fprintf(&b, "Asked for by: %s\n", r.Requester)
-	if r.Approver != nil {
-		fmt.Fprintf(&b, "Approved by: %s\n", r.Approver)
+	if by := r.ApprovedBy(); by != "" {
+		fmt.Fprintf(&b, "Approved by: %s\n", by)
 	}
 	if r.Reason != "" {
 		fmt.Fprintf(&b, "Reason given: %s\n", r.Reason)

@@ -1,6 +1,9 @@
 package mfa
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // State is a request's place in its lifecycle.
 type State string
@@ -116,6 +119,19 @@ type Request struct {
 	CreatedAt time.Time `json:"createdAt"`
 	ExpiresAt time.Time `json:"expiresAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// ApprovedBy names who approved: the approver, the target's manager, or
+// both under a co-approval policy.
+func (r *Request) ApprovedBy() string {
+	var who []string
+	if r.Approver != nil {
+		who = append(who, r.Approver.String())
+	}
+	if r.ManagerApproved && r.Manager != nil && (r.Approver == nil || r.Manager.ID != r.Approver.ID) {
+		who = append(who, r.Manager.String()+" (manager)")
+	}
+	return strings.Join(who, " and ")
 }
 
 // Planned returns the methods the request will remove, from the snapshot.
