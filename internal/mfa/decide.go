@@ -176,17 +176,26 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 	if isManager && !isApprover {
 		typ = AuditManagerApproved
 	}
-	if _, err := s.audit(ctx, typ, next, actor.ID, detail); err != nil {
-		// An approval the audit does not hold must never run: put the
-		// request back as it was, as the error tells the approver.
-		if _, rerr := s.transition(ctx, next, func(n *Request) { *n = *r }, next.State); rerr != nil {
-			s.log.Error("unaudited approval could not be undone", "request", r.ID, "err", rerr)
-			return next, err
-		}
+	if err := s.auditOrUndo(ctx, r, next, typ, actor.ID, detail); err != nil {
 		return r, err
 	}
 	s.changed(ctx, next)
 	return next, nil
+}
+
+// auditOrUndo records the transition prev → next, or, when the audit cannot
+// be written, puts the request back as prev, so no decision stands that the
+// audit does not hold (an unaudited approval must never run). The error
+// tells the caller that nothing was done.
+func (s *Service) auditOrUndo(ctx context.Context, prev, next *Request, typ, actor string, detail map[string]string) error {
+	_, err := s.audit(ctx, typ, next, actor, detail)
+	if err == nil {
+		return nil
+	}
+	if _, rerr := s.transition(ctx, next, func(n *Request) { *n = *prev }, next.State); rerr != nil {
+		s.log.Error("unaudited decision could not be undone", "request", prev.ID, "type", typ, "err", rerr)
+	}
+	return err
 }
 
 // Reject records an approver's refusal.
@@ -205,9 +214,11 @@ func (s *Service) Reject(ctx context.Context, actor Actor, id, note string) (*Re
 	if err != nil {
 		return next, err
 	}
-	_, err = s.audit(ctx, AuditRejected, next, actor.ID, map[string]string{"by": actor.String(), "note": next.DecisionNote})
+	if err := s.auditOrUndo(ctx, r, next, AuditRejected, actor.ID, map[string]string{"by": actor.String(), "note": next.DecisionNote}); err != nil {
+		return r, err
+	}
 	s.changed(ctx, next)
-	return next, err
+	return next, nil
 }
 
 // Cancel withdraws a pending request; only its requester may.
@@ -224,9 +235,11 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id string) (*Request,
 	if err != nil {
 		return next, err
 	}
-	_, err = s.audit(ctx, AuditCancelled, next, actor.ID, map[string]string{"by": actor.String()})
+	if err := s.auditOrUndo(ctx, r, next, AuditCancelled, actor.ID, map[string]string{"by": actor.String()}); err != nil {
+		return r, err
+	}
 	s.changed(ctx, next)
-	return next, err
+	return next, nil
 }
 
 // Confirm records the target user's answer to "Was this you?". Only the
@@ -254,10 +267,14 @@ func (s *Service) Confirm(ctx context.Context, actor Actor, id string, yes bool)
 		if err != nil {
 			return next, err
 		}
-		_, err = s.audit(ctx, AuditConfirmed, next, actor.ID, nil)
+		if err := s.auditOrUndo(ctx, r, next, AuditConfirmed, actor.ID, nil); err != nil {
+			return r, err
+		}
 		s.changed(ctx, next)
-		return next, err
+		return next, nil
 	}
+	// A "No" blocks even if the audit cannot be written: stopping a reset
+	// is the safe direction (the failure is logged and the alert still goes).
 	next, err := s.transition(ctx, r, func(n *Request) {
 		n.Confirmation, n.State = ConfirmNo, StateBlocked
 	}, StatePending, StateApproved)

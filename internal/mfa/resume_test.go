@@ -108,3 +108,42 @@ func TestResumeWaitsForTheLeaseWithReplicas(t *testing.T) {
 		t.Fatalf("state %s", done.State)
 	}
 }
+
+// Like an approval, a rejection, a cancellation or a "Yes" that the audit
+// cannot hold is undone: no decision stands without its record.
+func TestUnauditedDecisionsAreUndone(t *testing.T) {
+	for _, c := range []struct {
+		typ    string
+		decide func(svc *mfa.Service, id string) error
+	}{
+		{mfa.AuditRejected, func(svc *mfa.Service, id string) error {
+			_, err := svc.Reject(ctx, mfatest.Approver, id, "no")
+			return err
+		}},
+		{mfa.AuditCancelled, func(svc *mfa.Service, id string) error {
+			_, err := svc.Cancel(ctx, mfatest.Agent, id)
+			return err
+		}},
+		{mfa.AuditConfirmed, func(svc *mfa.Service, id string) error {
+			_, err := svc.Confirm(ctx, mfatest.Alice, id, true)
+			return err
+		}},
+	} {
+		t.Run(c.typ, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.note.Reachable[mfatest.AliceID] = true
+			r := e.request(t, "alice@contoso.com")
+			svc := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: e.dir, Store: failingAudit{e.store, c.typ}, Notifier: e.note, Clock: e.clock})
+			if err := c.decide(svc, r.ID); mfa.Code(err) != mfa.EUnavailable {
+				t.Fatalf("decision with a failing audit: %v", err)
+			}
+			got, err := e.store.GetRequest(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.State != mfa.StatePending || got.Confirmation != mfa.ConfirmAsked || got.DecidedBy != nil {
+				t.Fatalf("after an unaudited %s: state %s confirmation %q decided by %v", c.typ, got.State, got.Confirmation, got.DecidedBy)
+			}
+		})
+	}
+}
