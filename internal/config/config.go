@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/redact"
 )
 
 // Lookup reads one variable; os.LookupEnv in production, a map in tests.
@@ -344,33 +345,6 @@ func IsConfigError(err error) bool {
 	return errors.As(err, &e)
 }
 
-// redactURL hides the password of a database URL; a file path is kept.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Scheme != "" && u.Host != "" {
-		hideQueryPasswords(u)
-		return u.Redacted()
-	}
-	return s
-}
-
-// hideQueryPasswords replaces the value of every query parameter whose name
-// contains "password" (password, sslpassword: PostgreSQL URLs accept them
-// beside the user info) with "xxxxx", as url.URL.Redacted does for the
-// user info.
-func hideQueryPasswords(u *url.URL) {
-	q := u.Query()
-	changed := false
-	for k := range q {
-		if strings.Contains(strings.ToLower(k), "password") {
-			q[k] = []string{"xxxxx"}
-			changed = true
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-}
-
 // Redacted lists the settings for people, secrets replaced by "(set)".
 func (c Config) Redacted() []string {
 	hide := func(s string) string {
@@ -382,7 +356,7 @@ func (c Config) Redacted() []string {
 	p := c.Policy
 	return []string{
 		fmt.Sprintf("PORT=%d", c.Port),
-		"MFABOT_DATABASE=" + redactURL(c.Database),
+		"MFABOT_DATABASE=" + redact.URL(c.Database),
 		"MicrosoftAppId=" + c.Bot.AppID,
 		"MicrosoftAppPassword=" + hide(c.Bot.AppPassword),
 		"MicrosoftAppTenantId=" + c.Bot.AppTenantID,

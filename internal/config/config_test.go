@@ -108,3 +108,16 @@ func TestDatabaseURLIsRedacted(t *testing.T) {
 		}
 	}
 }
+
+// A database URL that does not parse is hidden whole, password included.
+func TestUnparsableDatabaseURLIsHidden(t *testing.T) {
+	c, err := Load(env(map[string]string{"MFABOT_DATABASE": "postgres://u:hunter2pass@[::1:bad/x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range c.Redacted() {
+		if strings.Contains(line, "hunter2pass") {
+			t.Fatalf("database password in the redacted dump: %s", line)
+		}
+	}
+}

@@ -7,10 +7,10 @@ package store
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"strings"
 
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/redact"
 	"github.com/mfabot/mfabot/internal/store/postgres"
 	"github.com/mfabot/mfabot/internal/store/sqlite"
 )
@@ -23,35 +23,7 @@ func IsPostgres(dsn string) bool {
 
 // Redact returns dsn fit for logs and messages: a URL loses its password,
 // a file path is returned as it is.
-func Redact(dsn string) string {
-	if !IsPostgres(dsn) {
-		return dsn
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparsable PostgreSQL URL)"
-	}
-	hideQueryPasswords(u)
-	return u.Redacted()
-}
-
-// hideQueryPasswords replaces the value of every query parameter whose name
-// contains "password" (password, sslpassword: PostgreSQL URLs accept them
-// beside the user info) with "xxxxx", as url.URL.Redacted does for the
-// user info.
-func hideQueryPasswords(u *url.URL) {
-	q := u.Query()
-	changed := false
-	for k := range q {
-		if strings.Contains(strings.ToLower(k), "password") {
-			q[k] = []string{"xxxxx"}
-			changed = true
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-}
+func Redact(dsn string) string { return redact.URL(dsn) }
 
 // Open opens and migrates the store dsn names, and logs which one it
 // opened (without the password). A failure is an *mfa.Error with

@@ -72,7 +72,7 @@ func TestRedact(t *testing.T) {
 		"postgres://mfabot:s3cret@db:5432/mfabot?sslmode=require": "postgres://mfabot:xxxxx@db:5432/mfabot?sslmode=require",
 		"postgresql://db/mfabot":                                  "postgresql://db/mfabot",
 		"/var/lib/mfabot/mfabot.db":                               "/var/lib/mfabot/mfabot.db",
-		"postgres://u:p@[::1:bad/x":                               "(unparsable PostgreSQL URL)",
+		"postgres://u:p@[::1:bad/x":                               "(unparsable URL)",
 		// PostgreSQL also takes the password as a query parameter.
 		"postgres://mfabot@db/mfabot?password=s3cret&sslpassword=k3y": "postgres://mfabot@db/mfabot?password=xxxxx&sslpassword=xxxxx",
 	}

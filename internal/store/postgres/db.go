@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/redact"
 	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
@@ -47,7 +46,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	for _, f := range opts {
 		f(&o)
 	}
-	where := redact(url)
+	where := redact.URL(url)
 	if url == "" {
 		return nil, errors.New("postgres: open: no database URL")
 	}
@@ -65,34 +64,6 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
 	}
 	return db, nil
-}
-
-// redact returns the URL without its password, for errors and logs.
-func redact(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" {
-		return "(database URL)"
-	}
-	hideQueryPasswords(u)
-	return u.Redacted()
-}
-
-// hideQueryPasswords replaces the value of every query parameter whose name
-// contains "password" (password, sslpassword: PostgreSQL URLs accept them
-// beside the user info) with "xxxxx", as url.URL.Redacted does for the
-// user info.
-func hideQueryPasswords(u *url.URL) {
-	q := u.Query()
-	changed := false
-	for k := range q {
-		if strings.Contains(strings.ToLower(k), "password") {
-			q[k] = []string{"xxxxx"}
-			changed = true
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
 }
 
 // Pool returns the connection pool, for tests and maintenance tools only
