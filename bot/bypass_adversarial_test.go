@@ -1,67 +1,18 @@
 package bot_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/bot/cards"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/mfa/mfatest"
-	"github.com/mfabot/mfabot/internal/store/sqlite"
 )
-
-// lockedBuffer collects slog output from concurrent goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// newPolicyHarness is newHarness with a policy change and every log line of
-// the service and the bot captured.
-func newPolicyHarness(t *testing.T, mod func(*mfa.Policy)) (*harness, *lockedBuffer) {
-	t.Helper()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/mfabot.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &lockedBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := &harness{t: t, ch: channeltest.New(t, channeltest.Config{}), dir: mfatest.Tenant(), store: st,
-		alerts: &mfatest.Alerter{}, clock: mfatest.NewClock(time.Now().UTC().Truncate(time.Second))}
-	p := mfatest.Policy()
-	if mod != nil {
-		mod(&p)
-	}
-	h.svc = mfa.NewService(p, mfa.Deps{Directory: h.dir, Store: st, Alerter: h.alerts, Clock: h.clock, Log: log})
-	h.bot = bot.New(bot.Config{AppID: h.ch.AppID, Name: "mfabot", Clock: h.clock}, h.svc, st, h.ch.Connector(), log)
-	t.Cleanup(func() {
-		h.bot.Wait()
-		st.Close()
-	})
-	return h, logs
-}
 
 func TestRequesterCannotApproveFromASecondConversation(t *testing.T) {
 	h := newHarness(t)
@@ -129,7 +80,7 @@ func TestYesReplayedWithAnotherRequestID(t *testing.T) {
 }
 
 func TestYesByTheRequesterInTheirOwnChatIsRefused(t *testing.T) {
-	h, _ := newPolicyHarness(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
+	h := newHarness(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
 	h.say(alice, "hi")
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	resp, _ := h.click(agent, cards.VerbConfirmYes, map[string]any{"requestId": r.ID})
@@ -146,7 +97,7 @@ func TestYesByTheRequesterInTheirOwnChatIsRefused(t *testing.T) {
 }
 
 func TestAgentCannotResumeTheBreakerInTeams(t *testing.T) {
-	h, _ := newPolicyHarness(t, func(p *mfa.Policy) { p.BreakerLimit = 1 })
+	h := newHarness(t, func(p *mfa.Policy) { p.BreakerLimit = 1 })
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	h.click(approver, cards.VerbApprove, map[string]any{"requestId": r.ID, "verification": "callback"})
 	if s := h.request(r.ID).State; s != mfa.StateCompleted {
@@ -176,7 +127,8 @@ func TestAgentCannotResumeTheBreakerInTeams(t *testing.T) {
 }
 
 func TestTAPOnlyInTheRequestersPersonalChatAndNeverLogged(t *testing.T) {
-	h, logs := newPolicyHarness(t, nil)
+	h := newHarness(t)
+	logs := h.logs
 	// Asked in a team channel: the pass must still go to the agent alone.
 	h.sayAct(h.channelMessage(agent, "reset mfa bob@contoso.com --tap new phone"))
 	rs, err := h.store.ListRequests(ctx, mfa.RequestFilter{TargetID: mfatest.BobID})
@@ -231,12 +183,12 @@ func TestTAPOnlyInTheRequestersPersonalChatAndNeverLogged(t *testing.T) {
 }
 
 func TestTAPRefusedInTeamsOutsideItsGroupOrWhenOff(t *testing.T) {
-	h, _ := newPolicyHarness(t, func(p *mfa.Policy) { p.TAPGroupID = "g-tap-issuers" })
+	h := newHarness(t, func(p *mfa.Policy) { p.TAPGroupID = "g-tap-issuers" })
 	sent := h.say(agent, "reset mfa bob@contoso.com --tap new phone")
 	if len(sent) != 1 || !contains(cardOf(sent[0].Activity), "may not issue Temporary Access Passes") {
 		t.Fatalf("TAP outside the group answered %+v", sent)
 	}
-	off, _ := newPolicyHarness(t, func(p *mfa.Policy) { p.TAPEnabled = false })
+	off := newHarness(t, func(p *mfa.Policy) { p.TAPEnabled = false })
 	sent = off.say(agent, "reset mfa bob@contoso.com --tap new phone")
 	if len(sent) != 1 || !contains(cardOf(sent[0].Activity), "turned off") {
 		t.Fatalf("TAP turned off answered %+v", sent)

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/mfa/mfatest"
 	"github.com/mfabot/mfabot/internal/store/sqlite"
+	"github.com/mfabot/mfabot/internal/testutil/syncbuf"
 )
 
 var ctx = context.Background()
@@ -38,6 +40,7 @@ type harness struct {
 	store  mfa.Store
 	alerts *mfatest.Alerter
 	clock  *mfatest.Clock
+	logs   *syncbuf.Buffer // every log line of the service and the bot
 }
 
 func newHarness(t *testing.T, policy ...func(*mfa.Policy)) *harness {
@@ -51,10 +54,11 @@ func newHarness(t *testing.T, policy ...func(*mfa.Policy)) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, ch: channeltest.New(t, channeltest.Config{}), dir: mfatest.Tenant(), store: st,
-		alerts: &mfatest.Alerter{}, clock: mfatest.NewClock(time.Now().UTC().Truncate(time.Second))}
-	h.svc = mfa.NewService(p, mfa.Deps{Directory: h.dir, Store: st, Alerter: h.alerts, Clock: h.clock})
+		alerts: &mfatest.Alerter{}, clock: mfatest.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &syncbuf.Buffer{}}
+	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.svc = mfa.NewService(p, mfa.Deps{Directory: h.dir, Store: st, Alerter: h.alerts, Clock: h.clock, Log: log})
 	h.bot = bot.New(bot.Config{AppID: h.ch.AppID, Name: "mfabot", HelpText: "Questions: helpdesk-leads@contoso.com", Clock: h.clock},
-		h.svc, st, h.ch.Connector(), nil)
+		h.svc, st, h.ch.Connector(), log)
 	t.Cleanup(func() {
 		h.bot.Wait()
 		st.Close()

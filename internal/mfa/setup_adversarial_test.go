@@ -1,7 +1,6 @@
 package mfa_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/mfa/mfatest"
 	"github.com/mfabot/mfabot/internal/store/sqlite"
+	"github.com/mfabot/mfabot/internal/testutil/syncbuf"
 )
 
 // rig is a service over a SQLite file that a test can close and reopen, as
@@ -28,7 +28,7 @@ type rig struct {
 	alerts *mfatest.Alerter
 	clock  *mfatest.Clock
 	mail   *mailRecorder
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	// alerter, when set, replaces the recorder (a real webhook).
 	alerter mfa.Alerter
 }
@@ -40,7 +40,7 @@ func newRig(t *testing.T, mod func(*mfa.Policy)) *rig {
 		mod(&p)
 	}
 	g := &rig{t: t, path: filepath.Join(t.TempDir(), "mfabot.db"), policy: p, dir: mfatest.Tenant(),
-		note: mfatest.NewNotifier(), alerts: &mfatest.Alerter{}, mail: &mailRecorder{}, logs: &syncBuffer{},
+		note: mfatest.NewNotifier(), alerts: &mfatest.Alerter{}, mail: &mailRecorder{}, logs: &syncbuf.Buffer{},
 		clock: mfatest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))}
 	g.open()
 	t.Cleanup(func() { g.store.Close() })
@@ -191,22 +191,4 @@ func (m *mailRecorder) sent() []sentMail {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return append([]sentMail(nil), m.Sent...)
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of slog.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -3,7 +3,6 @@
 package playground
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -12,34 +11,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mfabot/mfabot/internal/testutil/syncbuf"
 )
 
-// syncBuffer is a bytes.Buffer safe for the output goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func startFake(t *testing.T, ctx context.Context, mode string) (*Process, string, *syncBuffer, error) {
+func startFake(t *testing.T, ctx context.Context, mode string) (*Process, string, *syncbuf.Buffer, error) {
 	t.Helper()
 	dir := t.TempDir()
-	log := &syncBuffer{}
+	log := &syncbuf.Buffer{}
 	p, err := Start(ctx, Options{
 		BotEndpoint:    "http://127.0.0.1:3978/api/messages",
 		ConfigDir:      dir,
