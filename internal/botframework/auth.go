@@ -192,6 +192,12 @@ func (v *Validator) verify(ctx context.Context, raw string) (verifiedToken, erro
 	if _, err := v.parser.ParseWithClaims(raw, claims, keyfunc); err != nil {
 		return verifiedToken{}, parseError(err)
 	}
+	// The audience must be exactly our app id: jwt.WithAudience accepts
+	// an array that merely contains it, which is a token minted for
+	// another app as well.
+	if !exactAudience(claims["aud"], v.appID) {
+		return verifiedToken{}, unauthorized("wrong audience", nil)
+	}
 	iss, err := claims.GetIssuer()
 	if err != nil || !slices.Contains(v.issuers, iss) {
 		return verifiedToken{}, unauthorized("wrong issuer", nil)
@@ -215,18 +221,41 @@ func (v *Validator) checkActivity(tok verifiedToken, act *Activity) (*Claims, er
 	if !sameServiceURL(tok.serviceURL, act.ServiceURL) {
 		return nil, unauthorized("serviceurl claim does not match the activity's serviceUrl", nil)
 	}
-	if len(tok.endorsements) > 0 && !slices.Contains(tok.endorsements, act.ChannelID) {
+	// A key vouches only for the channels it endorses; a key with no
+	// endorsements vouches for none.
+	if act.ChannelID == "" || !slices.Contains(tok.endorsements, act.ChannelID) {
 		return nil, forbidden(fmt.Sprintf("signing key is not endorsed for channel %q", act.ChannelID))
 	}
-	if v.tenantID != "" {
-		switch t := act.Tenant(); {
-		case t == "":
-			return nil, forbidden("activity carries no tenant")
-		case !strings.EqualFold(t, v.tenantID):
-			return nil, forbidden(fmt.Sprintf("tenant %s is not allowed", t))
-		}
+	// Teams names the tenant twice (channelData.tenant.id and
+	// conversation.tenantId); both must name the same one, and one must
+	// be present.
+	conv, data := act.Conversation.TenantID, act.Teams.Tenant.ID
+	if conv != "" && data != "" && !strings.EqualFold(conv, data) {
+		return nil, forbidden(fmt.Sprintf("tenant fields disagree: conversation.tenantId %s, channelData.tenant.id %s", conv, data))
+	}
+	switch t := act.Tenant(); {
+	case t == "":
+		return nil, forbidden("activity carries no tenant")
+	case v.tenantID != "" && !strings.EqualFold(t, v.tenantID):
+		return nil, forbidden(fmt.Sprintf("tenant %s is not allowed", t))
 	}
 	return &Claims{AppID: v.appID, Issuer: tok.issuer, ServiceURL: tok.serviceURL, KeyID: tok.kid, Endorsements: tok.endorsements, ExpiresAt: tok.expires}, nil
+}
+
+// exactAudience reports whether the aud claim is exactly appID: the string,
+// or an array holding it and nothing else.
+func exactAudience(aud any, appID string) bool {
+	switch a := aud.(type) {
+	case string:
+		return a == appID
+	case []any:
+		if len(a) != 1 {
+			return false
+		}
+		s, ok := a[0].(string)
+		return ok && s == appID
+	}
+	return false
 }
 
 // sameServiceURL compares exactly, tolerating one trailing slash.

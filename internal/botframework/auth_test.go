@@ -155,7 +155,7 @@ func TestAuthenticateAcceptsWithinRules(t *testing.T) {
 	for name, tok := range map[string]string{
 		"expired within skew":          ch.Sign(map[string]any{"exp": now.Add(-4 * time.Minute).Unix()}),
 		"nbf within skew":              ch.Sign(map[string]any{"nbf": now.Add(4 * time.Minute).Unix()}),
-		"audience array with app id":   ch.Sign(map[string]any{"aud": []string{"other", ch.AppID}}),
+		"audience array of app id only": ch.Sign(map[string]any{"aud": []string{ch.AppID}}),
 		"serviceurl with slash":        ch.Sign(map[string]any{"serviceurl": ch.URL + "/"}),
 		"serviceurl without slash":     ch.Sign(map[string]any{"serviceurl": ch.URL}),
 		"extra claims of other shapes": ch.Sign(map[string]any{"tid": 5, "appid": []int{1}}),
@@ -176,10 +176,62 @@ func TestAuthenticateEndorsements(t *testing.T) {
 		t.Fatalf("error does not name the channel: %v", err)
 	}
 
-	ch2, v2, _ := newValidator(t, channeltest.Config{Endorsements: []string{}})
-	if _, err := authenticate(v2, ch2.Sign(nil), ch2.Message(alice, "hi")); err != nil {
-		t.Fatalf("a key without endorsements must not restrict channels: %v", err)
+	// A key that endorses no channel at all vouches for none: the Bot
+	// Connector's keys always carry the channels they may sign for.
+	for name, e := range map[string][]string{"empty list": {}, "no endorsements field": nil} {
+		t.Run(name, func(t *testing.T) {
+			ch2, v2, _ := newValidator(t, channeltest.Config{})
+			ch2.SetEndorsements(e...) // [] is published as such, nil as no field
+			_, err := authenticate(v2, ch2.Sign(nil), ch2.Message(alice, "hi"))
+			wantKind(t, err, botframework.ErrForbidden, 403)
+		})
 	}
+}
+
+// TestAuthenticateAudienceExactly refuses any audience other than exactly
+// our app id: an array holding ours and another app's is a token minted
+// for someone else too.
+func TestAuthenticateAudienceExactly(t *testing.T) {
+	ch, v, _ := newValidator(t, channeltest.Config{})
+	act := ch.Message(alice, "hello")
+	for name, aud := range map[string]any{
+		"ours and another":     []string{ch.AppID, "b0770000-0000-4000-8000-0000000000ff"},
+		"another and ours":     []string{"other", ch.AppID},
+		"ours twice":           []string{ch.AppID, ch.AppID},
+		"ours in upper case":   strings.ToUpper(ch.AppID),
+		"ours with whitespace": " " + ch.AppID,
+		"empty array":          []string{},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := authenticate(v, ch.Sign(map[string]any{"aud": aud}), act)
+			wantKind(t, err, botframework.ErrUnauthorized, 401)
+		})
+	}
+}
+
+// TestAuthenticateTenantFieldsAgree refuses an activity whose two tenant
+// fields name different tenants, whichever of them names ours.
+func TestAuthenticateTenantFieldsAgree(t *testing.T) {
+	ch, v, _ := newValidator(t, channeltest.Config{})
+	tok := ch.Sign(nil)
+	act := ch.Message(alice, "hi")
+	act.Conversation.TenantID = "0ther000-0000-4000-8000-000000000001"
+	act = roundTrip(t, act)
+	if act.Teams.Tenant.ID != ch.TenantID {
+		t.Fatalf("channelData.tenant.id = %q, want ours", act.Teams.Tenant.ID)
+	}
+	_, err := authenticate(v, tok, act)
+	wantKind(t, err, botframework.ErrForbidden, 403)
+
+	// Without a configured tenant, an activity still needs one.
+	vc := ch.ValidatorConfig()
+	vc.TenantID = ""
+	open := botframework.NewValidator(vc)
+	none := ch.Message(alice, "hi")
+	none.ChannelData = nil
+	none.Conversation.TenantID = ""
+	_, err = authenticate(open, tok, roundTrip(t, none))
+	wantKind(t, err, botframework.ErrForbidden, 403)
 }
 
 func TestAuthenticateTenant(t *testing.T) {
