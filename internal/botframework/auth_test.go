@@ -153,12 +153,12 @@ func TestAuthenticateAcceptsWithinRules(t *testing.T) {
 	act := ch.Message(alice, "hello")
 	now := clk.Now()
 	for name, tok := range map[string]string{
-		"expired within skew":          ch.Sign(map[string]any{"exp": now.Add(-4 * time.Minute).Unix()}),
-		"nbf within skew":              ch.Sign(map[string]any{"nbf": now.Add(4 * time.Minute).Unix()}),
+		"expired within skew":           ch.Sign(map[string]any{"exp": now.Add(-4 * time.Minute).Unix()}),
+		"nbf within skew":               ch.Sign(map[string]any{"nbf": now.Add(4 * time.Minute).Unix()}),
 		"audience array of app id only": ch.Sign(map[string]any{"aud": []string{ch.AppID}}),
-		"serviceurl with slash":        ch.Sign(map[string]any{"serviceurl": ch.URL + "/"}),
-		"serviceurl without slash":     ch.Sign(map[string]any{"serviceurl": ch.URL}),
-		"extra claims of other shapes": ch.Sign(map[string]any{"tid": 5, "appid": []int{1}}),
+		"serviceurl with slash":         ch.Sign(map[string]any{"serviceurl": ch.URL + "/"}),
+		"serviceurl without slash":      ch.Sign(map[string]any{"serviceurl": ch.URL}),
+		"extra claims of other shapes":  ch.Sign(map[string]any{"tid": 5, "appid": []int{1}}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := authenticate(v, tok, act); err != nil {
