@@ -23,14 +23,19 @@ import (
 
 func TestCredentialGetsConnectorToken(t *testing.T) {
 	for _, c := range []struct {
-		appType, loginURL, wantTenant string
+		appType, loginURL, wantTenant, scope string
 	}{
-		{"SingleTenant", "{base}/{tenant}", channeltest.DefaultTenantID},
-		{"", "{base}", channeltest.DefaultTenantID},
-		{"MultiTenant", "{base}", "botframework.com"},
-		{"SingleTenant", "{base}/override-tenant", "override-tenant"},
+		{"SingleTenant", "{base}/{tenant}", channeltest.DefaultTenantID, ""},
+		{"", "{base}", channeltest.DefaultTenantID, ""},
+		{"MultiTenant", "{base}", "botframework.com", ""},
+		{"SingleTenant", "{base}/override-tenant", "override-tenant", ""},
+		// ToChannelFromBotOAuthScope as Microsoft's deployment docs and
+		// the SDKs write it: the resource, to which /.default is added.
+		{"SingleTenant", "{base}", channeltest.DefaultTenantID, "https://api.botframework.com"},
+		{"SingleTenant", "{base}", channeltest.DefaultTenantID, "https://api.botframework.com/"},
+		{"SingleTenant", "{base}", channeltest.DefaultTenantID, "https://api.botframework.com/.default"},
 	} {
-		t.Run(c.appType+" "+c.loginURL, func(t *testing.T) {
+		t.Run(c.appType+" "+c.loginURL+" "+c.scope, func(t *testing.T) {
 			ch := channeltest.New(t, channeltest.Config{TLS: true})
 			login := strings.ReplaceAll(c.loginURL, "{base}", ch.URL)
 			cred, err := botframework.NewCredential(botframework.CredentialConfig{
@@ -42,7 +47,7 @@ func TestCredentialGetsConnectorToken(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			src := botframework.AzureTokenSource{Credential: cred}
+			src := botframework.AzureTokenSource{Credential: cred, Scope: c.scope}
 			tok, err := src.Token(ctx)
 			if err != nil || tok != ch.Token() {
 				t.Fatalf("token %q, err %v", tok, err)

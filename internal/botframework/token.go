@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -11,7 +12,31 @@ import (
 
 // DefaultOAuthScope is ToChannelFromBotOAuthScope's default: the scope of
 // tokens the bot presents to the Bot Connector.
-const DefaultOAuthScope = "https://api.botframework.com/.default"
+const DefaultOAuthScope = DefaultOAuthResource + defaultSuffix
+
+// DefaultOAuthResource is the public cloud's Bot Connector resource, the
+// form in which Microsoft's docs and the SDKs write
+// ToChannelFromBotOAuthScope.
+const DefaultOAuthResource = "https://api.botframework.com"
+
+const defaultSuffix = "/.default"
+
+// ConnectorScope turns ToChannelFromBotOAuthScope into the scope to ask
+// Entra for: the resource (https://api.botframework.com) gets /.default
+// appended, as the SDKs do (botbuilder-dotnet MsalAppCredentials:
+// "we append the '/.default' to the scope"); a value that already ends in
+// /.default is kept. Entra refuses a client-credentials scope without it
+// (AADSTS1002012). Empty gives DefaultOAuthScope.
+func ConnectorScope(s string) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return DefaultOAuthScope
+	case strings.HasSuffix(strings.ToLower(s), defaultSuffix):
+		return s
+	}
+	return strings.TrimSuffix(s, "/") + defaultSuffix
+}
 
 // TokenSource gives the bearer token for calls to the Bot Connector.
 type TokenSource interface {
@@ -33,7 +58,8 @@ func (s StaticTokenSource) Token(context.Context) (string, error) {
 // caches them and refreshes them before they expire).
 type AzureTokenSource struct {
 	Credential azcore.TokenCredential
-	// Scope defaults to DefaultOAuthScope.
+	// Scope is ToChannelFromBotOAuthScope, with or without /.default
+	// (see ConnectorScope); it defaults to DefaultOAuthScope.
 	Scope string
 }
 
@@ -42,10 +68,7 @@ func (s AzureTokenSource) Token(ctx context.Context) (string, error) {
 	if s.Credential == nil {
 		return "", errors.New("azure token source has no credential")
 	}
-	scope := s.Scope
-	if scope == "" {
-		scope = DefaultOAuthScope
-	}
+	scope := ConnectorScope(s.Scope)
 	tok, err := s.Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{scope}})
 	if err != nil {
 		return "", fmt.Errorf("get bot connector token: %w", err)

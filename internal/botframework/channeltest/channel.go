@@ -28,6 +28,12 @@ type Config struct {
 	TLS bool
 	// Now is the clock tokens are dated by (time.Now).
 	Now func() time.Time
+	// Issuer is the iss of the tokens the channel signs and of its
+	// metadata (botframework.DefaultIssuer, the public cloud's).
+	Issuer string
+	// Resource is the Connector's resource, the only one the token
+	// endpoint issues tokens for (botframework.DefaultOAuthResource).
+	Resource string
 }
 
 // Defaults of Config.
@@ -46,10 +52,12 @@ type Channel struct {
 	TenantID  string
 	ChannelID string
 
-	now    func() time.Time
-	srv    *httptest.Server
-	secret string
-	token  string
+	now      func() time.Time
+	issuer   string
+	resource string
+	srv      *httptest.Server
+	secret   string
+	token    string
 
 	mu        sync.Mutex
 	keys      []*Key // published keys; the last is the signing key
@@ -73,6 +81,7 @@ func New(t testing.TB, cfg Config) *Channel {
 		AppID: or(cfg.AppID, DefaultAppID), TenantID: or(cfg.TenantID, DefaultTenantID),
 		ChannelID: or(cfg.ChannelID, botframework.ChannelMSTeams), secret: or(cfg.ClientSecret, DefaultClientSecret),
 		token: "channeltest-token-" + randomID(), changed: make(chan struct{}), now: cfg.Now,
+		issuer: or(cfg.Issuer, botframework.DefaultIssuer), resource: or(cfg.Resource, botframework.DefaultOAuthResource),
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -106,13 +115,18 @@ func (c *Channel) Client() *http.Client { return c.srv.Client() }
 // MetadataURL is the OpenID metadata URL (ToBotFromChannelOpenIdMetadataUrl).
 func (c *Channel) MetadataURL() string { return c.URL + "/v1/.well-known/openidconfiguration" }
 
-// Issuer is the token issuer: the real Bot Connector's.
-func (c *Channel) Issuer() string { return botframework.DefaultIssuer }
+// Issuer is the token issuer (Config.Issuer).
+func (c *Channel) Issuer() string { return c.issuer }
+
+// Resource is the Connector resource the token endpoint issues tokens for
+// (Config.Resource).
+func (c *Channel) Resource() string { return c.resource }
 
 // ValidatorConfig returns a validator configuration that trusts this channel.
 func (c *Channel) ValidatorConfig() botframework.ValidatorConfig {
 	return botframework.ValidatorConfig{
 		AppID: c.AppID, TenantID: c.TenantID, OpenIDMetadataURL: c.MetadataURL(), HTTPClient: c.Client(),
+		Issuers: []string{c.issuer},
 	}
 }
 
