@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -49,12 +50,11 @@ func newEnv(tb testing.TB, latency time.Duration) *env {
 	tb.Cleanup(func() { st.Close() })
 	// Limits high enough that resetting the same user again and again is
 	// never refused or paused.
-	p := mfa.Policy{
-		HelpdeskGroupID: graphfake.DemoHelpdeskGroupID, ApproverGroupID: graphfake.DemoApproverGroupID,
-		ProtectedGroupID: graphfake.DemoProtectedGroupID, Confirm: mfa.ConfirmOff,
-		TAPEnabled: true, TAPOneTime: true,
-		PerRequesterLimit: 1 << 30, PerTargetLimit: 1 << 30, BreakerLimit: 1 << 30,
-	}
+	p := config.DefaultPolicy()
+	p.HelpdeskGroupID, p.ApproverGroupID = graphfake.DemoHelpdeskGroupID, graphfake.DemoApproverGroupID
+	p.ProtectedGroupID, p.Confirm = graphfake.DemoProtectedGroupID, mfa.ConfirmOff
+	p.TAPEnabled, p.TAPOneTime = true, true
+	p.PerRequesterLimit, p.PerTargetLimit, p.BreakerLimit = 1<<30, 1<<30, 1<<30
 	svc := mfa.NewService(p, mfa.Deps{Directory: dir, Store: st, Notifier: mfatest.NewNotifier()})
 	return &env{fake: fake, dir: dir, svc: svc, latency: latency}
 }

@@ -20,11 +20,8 @@ func runCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 		return &usageError{"usage: mfabot check <upn of an ordinary user>"}
 	}
-	cfg, err := config.FromEnv()
+	cfg, err := config.FromEnvFor(config.Show)
 	if err != nil {
-		return err
-	}
-	if err := cfg.ValidateCLI(false); err != nil {
 		return err
 	}
 	dir, _, err := newDirectory(cfg)

@@ -30,11 +30,8 @@ func runShow(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 		return &usageError{"usage: mfabot show <upn>"}
 	}
-	cfg, err := config.FromEnv()
+	cfg, err := config.FromEnvFor(config.Show)
 	if err != nil {
-		return err
-	}
-	if err := cfg.ValidateCLI(false); err != nil {
 		return err
 	}
 	w, err := wire(ctx, cfg, nil)
@@ -78,11 +75,8 @@ func runReset(ctx context.Context, args []string, stdout io.Writer) error {
 	if strings.TrimSpace(*reason) == "" && !*dry {
 		return &usageError{"--reason is required: it goes into the audit"}
 	}
-	cfg, err := config.FromEnv()
+	cfg, err := config.FromEnvFor(config.Reset)
 	if err != nil {
-		return err
-	}
-	if err := cfg.ValidateCLI(true); err != nil {
 		return err
 	}
 	if *profile != "" {
@@ -193,9 +187,11 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	return &usageError{fmt.Sprintf("unknown audit command %q: use verify or export", args[0])}
 }
 
+// runConfig lists every setting as `mfabot serve` would see it; missing or
+// invalid values make it fail, so a deployment script can run it first.
 func runConfig(stdout io.Writer) error {
-	cfg, err := config.FromEnv()
-	for _, l := range cfg.Redacted() {
+	cfg, err := config.FromEnvFor(config.Serve)
+	for _, l := range cfg.Listing(config.Serve) {
 		fmt.Fprintln(stdout, l)
 	}
 	return err

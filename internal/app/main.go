@@ -29,7 +29,8 @@ Usage:
                                     reset as the operator (MFABOT_OPERATOR), audited
   mfabot audit verify               check the audit hash chain; names the first broken record
   mfabot audit export [--after N]   write audit records as JSON lines (for a SIEM)
-  mfabot manifest [-o FILE]         build the Teams app package (zip)
+  mfabot manifest [-o FILE] [-version X.Y.Z]
+                                    build the Teams app package (zip)
   mfabot config                     print the effective configuration, secrets hidden
   mfabot version
 
@@ -72,7 +73,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "audit":
 		err = runAudit(ctx, rest, stdout)
 	case "manifest":
-		err = runManifest(rest, stdout)
+		err = runManifest(rest, stdout, stderr)
 	case "config":
 		err = runConfig(stdout)
 	default:

@@ -11,25 +11,22 @@ import (
 	"github.com/mfabot/mfabot/internal/manifest"
 )
 
-func runManifest(args []string, stdout io.Writer) error {
+func runManifest(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("manifest", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("o", "mfabot.zip", "where to write the app package")
 	version := fs.String("version", "1.0.0", "the app's version (semver)")
-	website := fs.String("website", "", "the app's website, privacy and terms base URL")
-	if err := fs.Parse(args); err != nil {
-		return &usageError{"usage: mfabot manifest [-o FILE] [-version X.Y.Z] [-website URL]"}
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return &usageError{"usage: mfabot manifest [-o FILE] [-version X.Y.Z]"}
 	}
-	cfg, err := config.FromEnv()
+	cfg, err := config.FromEnvFor(config.Package)
 	if err != nil {
 		return err
 	}
-	if cfg.Bot.AppID == "" {
-		return &usageError{"MicrosoftAppId must be set: the package names the Azure Bot's app id"}
-	}
-	opts := manifest.Options{BotID: cfg.Bot.AppID, Version: *version, Name: cfg.BotName}
-	if *website != "" {
-		opts.WebsiteURL, opts.PrivacyURL, opts.TermsURL = *website, *website+"/privacy", *website+"/terms"
+	opts := manifest.Options{BotID: cfg.Bot.AppID, Version: *version, Name: cfg.BotName,
+		WebsiteURL: cfg.Manifest.WebsiteURL, PrivacyURL: cfg.Manifest.PrivacyURL, TermsURL: cfg.Manifest.TermsURL}
+	for _, name := range cfg.PlaceholderURLs() {
+		fmt.Fprintf(stderr, "mfabot: warning: %s is still the placeholder %s; Teams shows it in the app's details\n", name, cfg.Value(name))
 	}
 	if dir := filepath.Dir(*out); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -21,11 +21,8 @@ import (
 )
 
 func runServe(ctx context.Context, stderr io.Writer) error {
-	cfg, err := config.FromEnv()
+	cfg, err := config.FromEnvFor(config.Serve)
 	if err != nil {
-		return err
-	}
-	if err := cfg.ValidateServe(); err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)

@@ -23,7 +23,7 @@ const (
 )
 
 // Policy is the deployment's configuration of the domain. The zero value is
-// not usable; Defaults fills what was not set.
+// not usable: start from config.DefaultPolicy.
 type Policy struct {
 	HelpdeskGroupID  string
 	ApproverGroupID  string
@@ -59,40 +59,25 @@ type Policy struct {
 	ResumeLease time.Duration
 }
 
-// Defaults returns p with unset fields at their defaults.
-func (p Policy) Defaults() Policy {
-	if p.Profile == "" {
-		p.Profile = ProfileReregister
+// missing names the fields a usable policy cannot leave at zero. The
+// defaults are declared once, with the settings (config.DefaultPolicy);
+// the domain does not keep a second copy, so a policy built by hand fails
+// loudly instead of running with zero limits.
+func (p Policy) missing() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		zero bool
+	}{
+		{"Profile", p.Profile == ""}, {"RequestTTL", p.RequestTTL <= 0}, {"TAPLifetime", p.TAPLifetime <= 0},
+		{"Confirm", p.Confirm == ""}, {"Manager", p.Manager == ""},
+		{"PerRequesterLimit", p.PerRequesterLimit <= 0}, {"RequesterWindow", p.RequesterWindow <= 0},
+		{"PerTargetLimit", p.PerTargetLimit <= 0}, {"TargetWindow", p.TargetWindow <= 0},
+		{"BreakerLimit", p.BreakerLimit <= 0}, {"BreakerWindow", p.BreakerWindow <= 0},
+	} {
+		if f.zero {
+			out = append(out, f.name)
+		}
 	}
-	if p.RequestTTL == 0 {
-		p.RequestTTL = 30 * time.Minute
-	}
-	if p.TAPLifetime == 0 {
-		p.TAPLifetime = 60 * time.Minute
-	}
-	if p.Confirm == "" {
-		p.Confirm = ConfirmReachable
-	}
-	if p.Manager == "" {
-		p.Manager = ManagerOff
-	}
-	if p.PerRequesterLimit == 0 {
-		p.PerRequesterLimit = 5
-	}
-	if p.RequesterWindow == 0 {
-		p.RequesterWindow = time.Hour
-	}
-	if p.PerTargetLimit == 0 {
-		p.PerTargetLimit = 1
-	}
-	if p.TargetWindow == 0 {
-		p.TargetWindow = 24 * time.Hour
-	}
-	if p.BreakerLimit == 0 {
-		p.BreakerLimit = 20
-	}
-	if p.BreakerWindow == 0 {
-		p.BreakerWindow = time.Hour
-	}
-	return p
+	return out
 }

@@ -53,10 +53,16 @@ type Deps struct {
 	NewID     func() string
 }
 
-// NewService wires a Service.
+// NewService wires a Service. It panics on a policy with a zero limit,
+// window or lifetime: that is a wiring mistake (start from
+// config.DefaultPolicy), and running with it would refuse or allow
+// everything.
 func NewService(p Policy, d Deps) *Service {
+	if m := p.missing(); len(m) > 0 {
+		panic("mfa.NewService: the policy leaves " + strings.Join(m, ", ") + " at zero; start from config.DefaultPolicy()")
+	}
 	s := &Service{dir: d.Directory, store: d.Store, notify: d.Notifier, alert: d.Alerter, mail: d.Mailer,
-		clock: d.Clock, policy: p.Defaults(), log: d.Log, newID: d.NewID}
+		clock: d.Clock, policy: p, log: d.Log, newID: d.NewID}
 	if s.notify == nil {
 		s.notify = NopNotifier{}
 	}

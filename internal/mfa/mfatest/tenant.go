@@ -1,6 +1,9 @@
 package mfatest
 
-import "github.com/mfabot/mfabot/internal/mfa"
+import (
+	"github.com/mfabot/mfabot/internal/config"
+	"github.com/mfabot/mfabot/internal/mfa"
+)
 
 // Ids of the standard test tenant.
 const (
@@ -41,9 +44,13 @@ var (
 	FIDO      = mfa.Method{Kind: mfa.KindFIDO2, ID: "-2_GRUg2-HYz6_1YG4YRAQ2", Label: "Red key"}
 )
 
-// Policy is the standard policy for the tenant.
+// Policy is the standard policy for the tenant: every setting at its
+// declared default, the tenant's groups, TAP allowed and one-time.
 func Policy() mfa.Policy {
-	return mfa.Policy{HelpdeskGroupID: HelpdeskGroup, ApproverGroupID: ApproverGroup, ProtectedGroupID: ProtectedGroup, TAPEnabled: true, TAPOneTime: true}
+	p := config.DefaultPolicy()
+	p.HelpdeskGroupID, p.ApproverGroupID, p.ProtectedGroupID = HelpdeskGroup, ApproverGroup, ProtectedGroup
+	p.TAPEnabled, p.TAPOneTime = true, true
+	return p
 }
 
 // Tenant returns a directory with the standard users: agents, approvers,
