@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 
+	"github.com/mfabot/mfabot/bot/cards"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -33,5 +34,5 @@ func (b *Bot) cmdResume(ctx context.Context, act *botframework.Activity, actor m
 	if err := b.svc.ResumeResets(ctx, actor, cmd.Reason); err != nil {
 		return b.replyError(ctx, act, "Resume resets", err)
 	}
-	return b.replyText(ctx, act, "MFA resets are resumed. Reason recorded: "+cmd.Reason)
+	return b.replyText(ctx, act, "MFA resets are resumed. Reason recorded: "+cards.Escape(cmd.Reason))
 }

@@ -89,5 +89,7 @@ func (b *Bot) statusList(ctx context.Context, act *botframework.Activity, actor 
 }
 
 func statusLine(r *mfa.Request) string {
-	return fmt.Sprintf("- %s · %s · %s · by %s · %s", r.ID, r.Target.UPN, r.State, r.Requester.String(), cards.FormatTime(r.CreatedAt))
+	// The message is Markdown: names and UPNs from the directory are
+	// shown as text.
+	return fmt.Sprintf("- %s · %s · %s · by %s · %s", r.ID, cards.Escape(r.Target.UPN), r.State, cards.Escape(r.Requester.String()), cards.FormatTime(r.CreatedAt))
 }

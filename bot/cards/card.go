@@ -6,7 +6,9 @@
 package cards
 
 import (
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Card is an Adaptive Card, ready to marshal.
@@ -52,8 +54,50 @@ func newCard(body []element, actions []element) Card {
 	return c
 }
 
+// Escape makes s show as the text it is in the places Teams renders
+// Markdown (TextBlock.text, Fact.title, Fact.value: see
+// https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
+// It backslash-escapes the characters of emphasis, links, code, strike,
+// HTML, mentions and entities (CommonMark's backslash escapes, which the
+// Adaptive Cards renderers honour), escapes a list or heading marker at the
+// start, turns line breaks and other control characters into spaces, drops
+// bidirectional overrides (which disguise text) and breaks the "{{" of
+// Adaptive Cards' DATE/TIME functions. text and factSet apply it to every
+// string, so no card builder can forget it.
+func Escape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range strings.ReplaceAll(s, "\r\n", "\n") {
+		switch {
+		case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069', r == '\u200E', r == '\u200F':
+			continue
+		case r == '\r' || r == '\n' || r == '\t' || unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			r = ' '
+		case strings.ContainsRune("\\*_[]<>`~&|", r):
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	out = strings.ReplaceAll(out, "{{", "{\u200B{")
+	out = strings.ReplaceAll(out, "}}", "}\u200B}")
+	// A block marker at the start would make a list, heading or quote.
+	lead := len(out) - len(strings.TrimLeft(out, " "))
+	rest := out[lead:]
+	switch {
+	case strings.HasPrefix(rest, "- "), strings.HasPrefix(rest, "+ "), strings.HasPrefix(rest, "#"):
+		out = out[:lead] + "\\" + rest
+	default:
+		i := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+		if i > 0 && (rest[i] == '.' || rest[i] == ')') {
+			out = out[:lead] + rest[:i] + "\\" + rest[i:]
+		}
+	}
+	return out
+}
+
 func text(s string, opts ...func(element)) element {
-	e := element{"type": "TextBlock", "text": s, "wrap": true}
+	e := element{"type": "TextBlock", "text": Escape(s), "wrap": true}
 	for _, o := range opts {
 		o(e)
 	}
@@ -82,7 +126,7 @@ func factSet(fs ...fact) element {
 		if f.Value == "" {
 			continue
 		}
-		out = append(out, element{"title": f.Title, "value": f.Value})
+		out = append(out, element{"title": Escape(f.Title), "value": Escape(f.Value)})
 	}
 	return element{"type": "FactSet", "facts": out}
 }

@@ -227,3 +227,24 @@ func TestActionDataCarriesOnlyTheRequestID(t *testing.T) {
 		walk(v)
 	}
 }
+
+// TestRefreshWithoutUserListOmitsUserIDs: an empty userIds turns automatic
+// refresh off (Teams shows a manual "Refresh card"), so with no user list
+// the field is left out and Teams refreshes for every viewer of a small
+// chat (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards).
+func TestRefreshWithoutUserListOmitsUserIDs(t *testing.T) {
+	for _, ids := range [][]string{nil, {}} {
+		c := Request(pendingRequest(), RequestView{Role: ViewBase, RefreshUserIDs: ids})
+		ref, ok := c["refresh"].(element)
+		if !ok || ref["action"] == nil {
+			t.Fatalf("pending card has no refresh: %v", c["refresh"])
+		}
+		if _, ok := ref["userIds"]; ok {
+			t.Fatalf("refresh.userIds present for %#v: %v", ids, ref["userIds"])
+		}
+		b, _ := json.Marshal(c)
+		if strings.Contains(string(b), `"userIds"`) {
+			t.Fatalf("userIds in %s", b)
+		}
+	}
+}

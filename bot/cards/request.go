@@ -32,6 +32,8 @@ type RequestView struct {
 	NoticeStyle string
 	// RefreshUserIDs are the Teams user ids (MRIs) whose view Teams
 	// refreshes automatically while the request is pending (at most 60).
+	// Empty: refresh.userIds is left out, and Teams refreshes the card
+	// for everyone in a conversation of up to 60 members.
 	RefreshUserIDs []string
 }
 
@@ -116,10 +118,13 @@ func Request(r *mfa.Request, v RequestView) Card {
 		if len(ids) > MaxRefreshUsers {
 			ids = ids[:MaxRefreshUsers]
 		}
-		if ids == nil {
-			ids = []string{}
+		ref := element{"action": execute("Refresh", VerbRefresh, r.ID)}
+		// An empty list would turn automatic refresh off; without one,
+		// Teams refreshes for every viewer of a chat of up to 60 people.
+		if len(ids) > 0 {
+			ref["userIds"] = ids
 		}
-		c["refresh"] = element{"action": execute("Refresh", VerbRefresh, r.ID), "userIds": ids}
+		c["refresh"] = ref
 	}
 	return c
 }
