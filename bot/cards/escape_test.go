@@ -180,14 +180,14 @@ func TestMarkupDetector(t *testing.T) {
 func TestEscape(t *testing.T) {
 	for in, want := range map[string]string{
 		"[Caller verified](https://evil.example)": `\[Caller verified\](https://evil.example)`,
-		"**bold** _it_":                           `\*\*bold\*\* \_it\_`,
-		"line\nbreak\r\nand\ttab":                 "line break and tab",
-		"- item":                                  `\- item`,
-		"12. item":                                `12\. item`,
-		`back\slash`:                              `back\\slash`,
-		"a\u202Eb":                                "ab",
-		"{{DATE(x)}}":                             "{\u200B{DATE(x)}\u200B}",
-		"Jean-Luc O'Brien (Sales) 3.5":            "Jean-Luc O'Brien (Sales) 3.5",
+		"**bold** _it_":                `\*\*bold\*\* \_it\_`,
+		"line\nbreak\r\nand\ttab":      "line break and tab",
+		"- item":                       `\- item`,
+		"12. item":                     `12\. item`,
+		`back\slash`:                   `back\\slash`,
+		"a\u202Eb":                     "ab",
+		"{{DATE(x)}}":                  "{\u200B{DATE(x)}\u200B}",
+		"Jean-Luc O'Brien (Sales) 3.5": "Jean-Luc O'Brien (Sales) 3.5",
 	} {
 		if got := Escape(in); got != want {
 			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
