@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -78,15 +77,9 @@ func runBot(ctx context.Context, w *wiring, o botOptions) error {
 		_, err := o.validator.Authenticate(ctx, h, act)
 		return err
 	})
-	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.store.Ping, Log: log, Registry: reg})
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.store.Ping, Log: log, Registry: reg,
+		CheckHeader: o.validator.VerifyHeader})
+	hs := server.HTTPServer(srv.Handler(), log)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

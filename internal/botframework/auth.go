@@ -147,25 +147,50 @@ func (v *Validator) Authenticate(ctx context.Context, authHeader string, act *Ac
 	if v.appID == "" {
 		return nil, unauthorized("validator has no app id", nil)
 	}
+	tok, err := v.token(ctx, authHeader)
+	if err != nil {
+		return nil, err
+	}
+	return v.checkActivity(tok, act)
+}
+
+// VerifyHeader checks what the Authorization header alone shows (a Bearer
+// token with a valid signature, issuer, audience and times), so a request
+// without a valid token is refused before its body is read. Authenticate
+// must still be called with the activity; the verification is cached for
+// it. A disabled validator accepts every header.
+func (v *Validator) VerifyHeader(ctx context.Context, authHeader string) error {
+	if v.disabled {
+		return nil
+	}
+	if v.appID == "" {
+		return unauthorized("validator has no app id", nil)
+	}
+	_, err := v.token(ctx, authHeader)
+	return err
+}
+
+// token returns the verified token of an Authorization header, from the
+// cache when it was verified before.
+func (v *Validator) token(ctx context.Context, authHeader string) (verifiedToken, error) {
 	scheme, raw, ok := strings.Cut(strings.TrimSpace(authHeader), " ")
 	if authHeader == "" {
-		return nil, unauthorized("no Authorization header", nil)
+		return verifiedToken{}, unauthorized("no Authorization header", nil)
 	}
 	raw = strings.TrimSpace(raw)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
-		return nil, unauthorized("Authorization header is not a Bearer token", nil)
+		return verifiedToken{}, unauthorized("Authorization header is not a Bearer token", nil)
 	}
-
 	now := v.now()
-	tok, cached := v.tokens.get(raw, now, v.skew)
-	if !cached {
-		var err error
-		if tok, err = v.verify(ctx, raw); err != nil {
-			return nil, err
-		}
-		v.tokens.put(raw, tok, now, v.skew)
+	if tok, cached := v.tokens.get(raw, now, v.skew); cached {
+		return tok, nil
 	}
-	return v.checkActivity(tok, act)
+	tok, err := v.verify(ctx, raw)
+	if err != nil {
+		return verifiedToken{}, err
+	}
+	v.tokens.put(raw, tok, now, v.skew)
+	return tok, nil
 }
 
 // verify checks what belongs to the token alone: signature, algorithm,

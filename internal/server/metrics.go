@@ -27,7 +27,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 }
 
 // knownTypes bounds the label's cardinality: anything else is "other".
-var knownTypes = map[string]bool{"message": true, "invoke": true, "conversationUpdate": true, "installationUpdate": true, "invalid": true}
+var knownTypes = map[string]bool{"message": true, "invoke": true, "conversationUpdate": true, "installationUpdate": true, "invalid": true, "unauthenticated": true, "busy": true}
 
 func (m *metrics) observe(kind string, status int, d time.Duration) {
 	if !knownTypes[kind] {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -50,6 +51,16 @@ type Config struct {
 	Log   *slog.Logger
 	// Registry collects the metrics; a new one when nil.
 	Registry *prometheus.Registry
+	// CheckHeader checks the Authorization header before the body is read
+	// (serve verifies the token's signature there); nil applies
+	// RequireBearer. An error is answered 401 or 403 (StatusCode) without
+	// reading the body.
+	CheckHeader func(ctx context.Context, authHeader string) error
+	// MaxBodyReads bounds the bodies read at once (DefaultMaxBodyReads);
+	// BodyReadWait is how long a request waits for a slot
+	// (DefaultBodyReadWait) before it is answered 503.
+	MaxBodyReads int
+	BodyReadWait time.Duration
 }
 
 // Server is the HTTP handler.
@@ -58,6 +69,8 @@ type Server struct {
 	log     *slog.Logger
 	engine  *gin.Engine
 	metrics *metrics
+	bodies  chan struct{} // body-read slots
+	reading atomic.Int32  // bodies being read
 }
 
 // New builds the routes.
@@ -69,7 +82,17 @@ func New(cfg Config) *Server {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{cfg: cfg, log: cfg.Log.With("component", "http"), engine: gin.New(), metrics: newMetrics(cfg.Registry)}
+	if cfg.CheckHeader == nil {
+		cfg.CheckHeader = func(_ context.Context, h string) error { return RequireBearer(h) }
+	}
+	if cfg.MaxBodyReads <= 0 {
+		cfg.MaxBodyReads = DefaultMaxBodyReads
+	}
+	if cfg.BodyReadWait <= 0 {
+		cfg.BodyReadWait = DefaultBodyReadWait
+	}
+	s := &Server{cfg: cfg, log: cfg.Log.With("component", "http"), engine: gin.New(), metrics: newMetrics(cfg.Registry),
+		bodies: make(chan struct{}, cfg.MaxBodyReads)}
 	s.engine.Use(gin.Recovery())
 	s.engine.POST("/api/messages", s.messages)
 	s.engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
@@ -102,7 +125,16 @@ func (s *Server) messages(c *gin.Context) {
 }
 
 func (s *Server) handle(c *gin.Context) (int, string) {
-	act, err := botframework.Decode(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody+1), MaxBody)
+	// The token is in the header: check it before holding any of the body.
+	if err := s.cfg.CheckHeader(c.Request.Context(), c.GetHeader("Authorization")); err != nil {
+		return s.unauthenticated(c, err), "unauthenticated"
+	}
+	act, err := s.readActivity(c)
+	if errors.Is(err, errBusy) {
+		c.Header("Retry-After", "1")
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "busy: retry"})
+		return http.StatusServiceUnavailable, "busy"
+	}
 	if err != nil {
 		status := http.StatusBadRequest
 		if errors.Is(err, botframework.ErrBodyTooLarge) {
@@ -131,4 +163,29 @@ func (s *Server) handle(c *gin.Context) (int, string) {
 	}
 	c.Status(http.StatusOK)
 	return http.StatusOK, act.Type
+}
+
+var errBusy = errors.New("too many bodies being read")
+
+// readActivity reads and decodes the body within a body-read slot and
+// BodyReadTimeout.
+func (s *Server) readActivity(c *gin.Context) (*botframework.Activity, error) {
+	if !s.acquireBodyRead(c.Request.Context()) {
+		return nil, errBusy
+	}
+	defer s.releaseBodyRead()
+	// Not every ResponseWriter supports deadlines (test recorders); the
+	// server's ReadTimeout still applies then.
+	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(BodyReadTimeout))
+	return botframework.Decode(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody+1), MaxBody)
+}
+
+// unauthenticated answers a request refused on its header alone. Go's
+// server then closes the connection rather than read an unread body.
+func (s *Server) unauthenticated(c *gin.Context, err error) int {
+	status := botframework.StatusCode(err)
+	s.log.Info("request refused before its body", "status", status, "err", err)
+	c.Header("Connection", "close")
+	c.JSON(status, gin.H{"error": http.StatusText(status)})
+	return status
 }

@@ -28,7 +28,7 @@ func post(t *testing.T, s *Server, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/api/messages", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer x")
+	req.Header.Set("Authorization", jwtShaped)
 	s.Handler().ServeHTTP(rec, req)
 	return rec
 }
