@@ -21,10 +21,23 @@ type wiring struct {
 	dir   mfa.Directory
 	mail  mfa.Mailer
 	svc   *mfa.Service
+	// alerts delivers security alerts in the background; nil without a
+	// webhook.
+	alerts *alert.Queue
 }
 
-// Close releases the store.
-func (w *wiring) Close() error { return w.store.Close() }
+// Close delivers the alerts still queued (for at most 10 seconds; each is
+// in the audit already) and releases the store.
+func (w *wiring) Close() error {
+	if w.alerts != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := w.alerts.Close(ctx); err != nil {
+			w.log.Error("security alerts not delivered at shutdown", "err", err)
+		}
+	}
+	return w.store.Close()
+}
 
 // wire builds store, directory and service. terminal, when set, is where the
 // CLI shows a Temporary Access Pass.
@@ -44,8 +57,10 @@ func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.
 		return nil, err
 	}
 	var alerter mfa.Alerter
+	var alerts *alert.Queue
 	if cfg.AlertWebhook != "" {
-		alerter = alert.NewWebhook(cfg.AlertWebhook)
+		alerts = alert.NewWebhookQueue(cfg.AlertWebhook, log)
+		alerter = alerts
 	}
 	var notifier mfa.Notifier = mfa.NopNotifier{}
 	if terminal != nil {
@@ -57,7 +72,7 @@ func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.
 		cfg.Policy.ResumeLease = 5 * time.Minute
 	}
 	svc := mfa.NewService(cfg.Policy, mfa.Deps{Directory: dir, Store: st, Notifier: notifier, Alerter: alerter, Mailer: mail, Log: log})
-	return &wiring{cfg: cfg, log: log, store: st, dir: dir, mail: mail, svc: svc}, nil
+	return &wiring{cfg: cfg, log: log, store: st, dir: dir, mail: mail, svc: svc, alerts: alerts}, nil
 }
 
 // openStore opens the configured database: PostgreSQL for a postgres://

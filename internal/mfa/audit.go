@@ -51,6 +51,7 @@ const (
 	AuditCompleted       = "completed"
 	AuditFailed          = "failed"
 	AuditAlert           = "alert"
+	AuditAlertDropped    = "alert_dropped"
 	AuditRateLimited     = "rate_limited"
 	AuditBreakerTripped  = "breaker_tripped"
 	AuditBreakerResumed  = "breaker_resumed"

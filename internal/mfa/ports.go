@@ -2,6 +2,7 @@ package mfa
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -115,10 +116,15 @@ type Notifier interface {
 	DeliverTAP(ctx context.Context, r *Request, tap TAP) error
 }
 
-// Alerter raises security alerts (a webhook).
+// Alerter raises security alerts (a webhook, behind a queue in serve).
 type Alerter interface {
 	Alert(ctx context.Context, a Alert) error
 }
+
+// ErrAlertQueueFull is returned by an Alerter that queues alerts when its
+// queue cannot take another: the alert is in the audit but will not be
+// sent, which the service audits and logs.
+var ErrAlertQueueFull = errors.New("alert queue full")
 
 // Alert is a security alert.
 type Alert struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"hash/fnv"
 	"log/slog"
 	"strings"
@@ -142,7 +143,10 @@ func (s *Service) raise(ctx context.Context, a Alert) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := s.alert.Alert(actx, a); err != nil {
-		s.log.Error("security alert not delivered", "kind", a.Kind, "err", err)
+		s.log.Error("security alert not delivered", "kind", a.Kind, "request", a.RequestID, "err", err)
+		if errors.Is(err, ErrAlertQueueFull) {
+			_, _ = s.audit(ctx, AuditAlertDropped, nil, "system", map[string]string{"kind": a.Kind, "reason": "alert queue full"})
+		}
 	}
 }
 
