@@ -8,23 +8,22 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// auditApprovalsSet is the audit event of a new approvals conversation.
-const auditApprovalsSet = "approvals_conversation_set"
-
 // cmdApprovalsHere makes this conversation the one request cards are
-// posted to. Only approvers may; the change is audited.
+// posted to. The service lets approvers only and audits the change before
+// the bot saves it.
 func (b *Bot) cmdApprovalsHere(ctx context.Context, act *botframework.Activity, actor mfa.Actor) error {
-	_, approver := b.svc.Roles(ctx, actor)
-	b.rememberRole(ctx, actor.ID, act.From.ID, approver)
-	if !approver {
+	err := b.svc.SetApprovalsConversation(ctx, actor, mfa.ApprovalsConversation{
+		ID: baseConversationID(act.Conversation.ID), Type: act.Conversation.ConversationType})
+	switch {
+	case mfa.Code(err) == mfa.EForbidden:
+		b.rememberRole(ctx, actor.ID, act.From.ID, false)
 		return b.replyText(ctx, act, "Only members of the approver group can choose where approval cards go.")
+	case err != nil:
+		return b.replyError(ctx, act, "Approvals here", err)
 	}
-	if err := b.setApprovals(ctx, act); err != nil {
+	b.rememberRole(ctx, actor.ID, act.From.ID, true)
+	if err := b.SetApprovalsConversation(ctx, act.Ref()); err != nil {
 		return b.replyError(ctx, act, "Approvals here", mfa.Wrap(mfa.EUnavailable, err, "the setting could not be saved."))
-	}
-	if _, err := b.store.AppendAudit(ctx, mfa.AuditEvent{Time: b.now(), Type: auditApprovalsSet, Actor: actor.ID,
-		Detail: map[string]string{"by": actor.String(), "conversation": baseConversationID(act.Conversation.ID), "type": act.Conversation.ConversationType}}); err != nil {
-		b.log.Error("audit append failed", "type", auditApprovalsSet, "err", err)
 	}
 	return b.replyText(ctx, act, "From now on I post every new MFA reset request here for approval.")
 }

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -62,7 +63,7 @@ var _ Sender = (*botframework.Connector)(nil)
 type Bot struct {
 	cfg   Config
 	svc   *mfa.Service
-	store mfa.Store
+	state botstate.Store
 	send  Sender
 	log   *slog.Logger
 
@@ -75,18 +76,20 @@ type Bot struct {
 
 	// channel is the channel reference last stored, so an activity from the
 	// same place does not write it again.
-	channel atomic.Pointer[channelRef]
+	channel atomic.Pointer[botstate.Channel]
 
 	seen     seenSet  // activity ids seen by this replica
-	users    sync.Map // aadObjectId → userRef last stored, so a repeat does not read or write the store
+	users    sync.Map // aadObjectId → botstate.User last stored, so a repeat does not read or write the store
 	helpOnce sync.Once
 	help     json.RawMessage
 }
 
 var _ mfa.Notifier = (*Bot)(nil)
 
-// New returns a Bot and makes it the service's notifier.
-func New(cfg Config, svc *mfa.Service, store mfa.Store, sender Sender, log *slog.Logger) *Bot {
+// New returns a Bot and makes it the service's notifier. The bot reads and
+// changes requests through svc only; state keeps its own state (how to
+// reach people, posted cards, handled activities).
+func New(cfg Config, svc *mfa.Service, state botstate.Store, sender Sender, log *slog.Logger) *Bot {
 	if cfg.Name == "" {
 		cfg.Name = "mfabot"
 	}
@@ -96,7 +99,7 @@ func New(cfg Config, svc *mfa.Service, store mfa.Store, sender Sender, log *slog
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{cfg: cfg, svc: svc, store: store, send: sender, log: log.With("component", "bot"), bg: context.Background()}
+	b := &Bot{cfg: cfg, svc: svc, state: state, send: sender, log: log.With("component", "bot"), bg: context.Background()}
 	svc.SetNotifier(b)
 	return b
 }

@@ -145,7 +145,7 @@ func FuzzCardAction(f *testing.F) {
 type fuzzBot struct {
 	ch    *channeltest.Channel
 	bot   *bot.Bot
-	store mfa.Store
+	store *sqlite.DB
 	dir   *mfatest.Directory
 	orig  []*mfa.Request
 }

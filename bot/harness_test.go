@@ -37,7 +37,7 @@ type harness struct {
 	bot    *bot.Bot
 	svc    *mfa.Service
 	dir    *mfatest.Directory
-	store  mfa.Store
+	store  *sqlite.DB
 	alerts *mfatest.Alerter
 	clock  *mfatest.Clock
 	logs   *syncbuf.Buffer // every log line of the service and the bot

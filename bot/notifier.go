@@ -9,6 +9,7 @@ import (
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/bot/cards"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -19,7 +20,7 @@ import (
 // has talked to before, and, with an Installer, one it has not, by
 // installing the app for them. It reports whether the question was sent.
 func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
-	u, err := b.userRef(ctx, r.Target.ID)
+	u, err := b.state.User(ctx, r.Target.ID)
 	if err != nil {
 		if mfa.Code(err) != mfa.ENotFound {
 			return false, err
@@ -29,16 +30,16 @@ func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
 		}
 		return b.askInstalled(ctx, r)
 	}
-	conv, err := b.personal(ctx, r.Target.ID, u)
+	conv, err := b.personal(ctx, r.Target.ID, &u)
 	if err != nil {
 		return false, err
 	}
-	act := b.newMessage(u, conv, "", botframework.CardAttachment(cards.Confirm(r, "", "")))
+	act := b.newMessage(&u, conv, "", botframework.CardAttachment(cards.Confirm(r, "", "")))
 	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, act)
 	if err != nil {
 		return false, fmt.Errorf("ask target: %w", err)
 	}
-	b.addCardRef(ctx, r.ID, cardRef{Kind: kindConfirm, ServiceURL: u.ServiceURL, ConversationID: conv, ActivityID: id})
+	b.addCardRef(ctx, r.ID, botstate.Card{Kind: kindConfirm, ServiceURL: u.ServiceURL, ConversationID: conv, ActivityID: id})
 	return true, nil
 }
 
@@ -48,7 +49,7 @@ func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
 // edge accepts activities of the bot's own tenant only). The chat is kept
 // as the user's personal chat, so the notice after the reset reaches them.
 func (b *Bot) askInstalled(ctx context.Context, r *mfa.Request) (bool, error) {
-	ch, err := b.channelRef(ctx)
+	ch, err := b.state.Channel(ctx)
 	if err != nil {
 		if mfa.Code(err) == mfa.ENotFound {
 			return false, mfa.Errorf(mfa.EUnavailable, "the bot has not received anything from Teams yet, so it has no service URL to reach %s", r.Target.DisplayName)
@@ -67,20 +68,20 @@ func (b *Bot) askInstalled(ctx context.Context, r *mfa.Request) (bool, error) {
 	if !personalChatOf(chat, r.Target.ID) {
 		return false, mfa.Errorf(mfa.EInternal, "the app's chat with %s is not a 1:1 chat of theirs; the question was not sent", r.Target.DisplayName)
 	}
-	ref := botframework.ConversationReference{ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID, Bot: ch.Bot, TenantID: ch.TenantID,
+	ref := botframework.ConversationReference{ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID, Bot: channelAccount(ch.Bot), TenantID: ch.TenantID,
 		Conversation: schema.ConversationAccount{ID: chat, ConversationType: "personal", TenantID: ch.TenantID}}
 	id, err := b.send.SendToConversation(ctx, ch.ServiceURL, chat, ref.NewMessage("", botframework.CardAttachment(cards.Confirm(r, "", ""))))
 	if err != nil {
 		return false, fmt.Errorf("ask target in the installed app's chat: %w", err)
 	}
-	b.addCardRef(ctx, r.ID, cardRef{Kind: kindConfirm, ServiceURL: ch.ServiceURL, ConversationID: chat, ActivityID: id})
+	b.addCardRef(ctx, r.ID, botstate.Card{Kind: kindConfirm, ServiceURL: ch.ServiceURL, ConversationID: chat, ActivityID: id})
 	// Keep the chat unless an activity of the user arrived meanwhile (Teams
 	// sends one on installation) and stored a fuller reference.
-	if _, err := b.userRef(ctx, r.Target.ID); mfa.Code(err) == mfa.ENotFound {
+	if _, err := b.state.User(ctx, r.Target.ID); mfa.Code(err) == mfa.ENotFound {
 		// The user's Teams id is unknown until they write; messages to the
 		// chat need only its id.
 		b.users.Delete(r.Target.ID)
-		b.putJSON(ctx, nsUsers, r.Target.ID, userRef{Bot: ch.Bot, ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID,
+		b.putUser(ctx, r.Target.ID, botstate.User{Bot: ch.Bot, ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID,
 			TenantID: ch.TenantID, Personal: chat})
 	}
 	b.log.Info("asked the target user in the chat of the app installed for them", "request", r.ID)
@@ -117,12 +118,12 @@ func (b *Bot) syncCards(ctx context.Context, id string) {
 	mu, _ := b.cardLocks.LoadOrStore(id, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	r, err := b.store.GetRequest(ctx, id)
+	r, err := b.svc.Get(ctx, id)
 	if err != nil {
 		b.log.Error("card sync: request unreadable", "request", id, "err", err)
 		return
 	}
-	refs, err := b.cardRefs(ctx, id)
+	refs, err := b.state.Cards(ctx, id)
 	if err != nil {
 		b.log.Error("card sync: card references unreadable", "request", id, "err", err)
 		return
@@ -193,24 +194,24 @@ func (b *Bot) DeliverTAP(ctx context.Context, r *mfa.Request, tap mfa.TAP) error
 }
 
 // reachable returns the reference of a user the bot must reach.
-func (b *Bot) reachable(ctx context.Context, oid, who string) (*userRef, error) {
-	u, err := b.userRef(ctx, oid)
+func (b *Bot) reachable(ctx context.Context, oid, who string) (*botstate.User, error) {
+	u, err := b.state.User(ctx, oid)
 	if err != nil {
 		if mfa.Code(err) == mfa.ENotFound {
 			return nil, mfa.Errorf(mfa.ENotFound, "%s has never talked to the bot, so Teams cannot reach them", who)
 		}
 		return nil, err
 	}
-	return u, nil
+	return &u, nil
 }
 
 // personal returns the user's 1:1 conversation with the bot, creating it
 // (Teams answers the existing one) when none is known yet.
-func (b *Bot) personal(ctx context.Context, oid string, u *userRef) (string, error) {
+func (b *Bot) personal(ctx context.Context, oid string, u *botstate.User) (string, error) {
 	if u.Personal != "" {
 		return u.Personal, nil
 	}
-	bot := u.Bot
+	bot := channelAccount(u.Bot)
 	if bot.ID == "" {
 		bot = schema.ChannelAccount{ID: "28:" + b.cfg.AppID, Name: b.cfg.Name}
 	}
@@ -221,13 +222,13 @@ func (b *Bot) personal(ctx context.Context, oid string, u *userRef) (string, err
 	}
 	u.Personal = id
 	b.users.Delete(oid)
-	b.putJSON(ctx, nsUsers, oid, u)
+	b.putUser(ctx, oid, *u)
 	return id, nil
 }
 
 // newMessage addresses a message to a user's personal chat.
-func (b *Bot) newMessage(u *userRef, conv, text string, atts ...schema.Attachment) *botframework.Activity {
-	ref := botframework.ConversationReference{ServiceURL: u.ServiceURL, ChannelID: u.ChannelID, Bot: u.Bot, User: u.User,
+func (b *Bot) newMessage(u *botstate.User, conv, text string, atts ...schema.Attachment) *botframework.Activity {
+	ref := botframework.ConversationReference{ServiceURL: u.ServiceURL, ChannelID: u.ChannelID, Bot: channelAccount(u.Bot), User: channelAccount(u.User),
 		TenantID: u.TenantID, Conversation: schema.ConversationAccount{ID: conv, ConversationType: "personal", TenantID: u.TenantID}}
 	return ref.NewMessage(text, atts...)
 }

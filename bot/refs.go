@@ -2,68 +2,30 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// Store namespaces of the bot's small state.
+// Card kinds, as stored.
 const (
-	nsUsers     = "teams.users"     // aadObjectId → userRef
-	nsApprovers = "teams.approvers" // aadObjectId → Teams user id, of users seen to be approvers
-	nsConfig    = "teams.config"    // "approvals" → the approvals conversation; "serviceUrl" → channelRef
-	nsCardsPfx  = "teams.cards:"    // + request id: one key per posted card
-	keyApproval = "approvals"
-	keyChannel  = "serviceUrl"
+	kindRequest = botstate.CardRequest
+	kindConfirm = botstate.CardConfirm
 )
 
-// userRef is how the bot reaches a user: the Teams user id and the service
-// URL and tenant from their latest activity, and the personal chat with the
-// bot once one is known.
-type userRef struct {
-	User       schema.ChannelAccount `json:"user"`
-	Bot        schema.ChannelAccount `json:"bot"`
-	ServiceURL string                `json:"serviceUrl"`
-	ChannelID  string                `json:"channelId"`
-	TenantID   string                `json:"tenantId,omitzero"`
-	// Personal is the id of the 1:1 conversation with the bot.
-	Personal string `json:"personal,omitzero"`
+// account is the stored form of a channel account.
+func account(a schema.ChannelAccount) botstate.Account {
+	return botstate.Account{ID: a.ID, Name: a.Name, AadObjectID: a.AadObjectID}
 }
 
-// cardRef is a posted card the bot keeps in sync with its request.
-type cardRef struct {
-	// Kind is "request" (the request card) or "confirm" (the question to
-	// the target user).
-	Kind           string `json:"kind"`
-	ServiceURL     string `json:"serviceUrl"`
-	ConversationID string `json:"conversationId"`
-	ActivityID     string `json:"activityId"`
-	// Viewer is the one person who sees a card posted in a personal chat
-	// (their Entra object id and Teams id): that card shows their own view,
-	// buttons included, instead of the base card every viewer shares.
-	Viewer      string `json:"viewer,omitempty"`
-	ViewerTeams string `json:"viewerTeams,omitempty"`
-}
-
-const (
-	kindRequest = "request"
-	kindConfirm = "confirm"
-)
-
-// channelRef is where the bot last heard from Teams in its tenant: the
-// service URL to write to a conversation the bot learns of without an
-// activity (a chat made by installing the app through Graph).
-type channelRef struct {
-	ServiceURL string                `json:"serviceUrl"`
-	ChannelID  string                `json:"channelId"`
-	TenantID   string                `json:"tenantId,omitzero"`
-	Bot        schema.ChannelAccount `json:"bot"`
+// channelAccount is the Bot Framework form of a stored account.
+func channelAccount(a botstate.Account) schema.ChannelAccount {
+	return schema.ChannelAccount{ID: a.ID, Name: a.Name, AadObjectID: a.AadObjectID}
 }
 
 // rememberUser stores how to reach the sender of an activity, and where the
@@ -75,15 +37,15 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 	if oid == "" || act.From.ID == "" || act.ServiceURL == "" {
 		return
 	}
-	var old *userRef
+	var old *botstate.User
 	if v, ok := b.users.Load(oid); ok {
-		c := v.(userRef)
+		c := v.(botstate.User)
 		old = &c
-	} else {
-		old, _ = b.userRef(ctx, oid)
+	} else if u, err := b.state.User(ctx, oid); err == nil {
+		old = &u
 	}
-	u := userRef{User: schema.ChannelAccount{ID: act.From.ID, Name: act.From.Name, AadObjectID: oid},
-		Bot: act.Recipient, ServiceURL: act.ServiceURL, ChannelID: act.ChannelID, TenantID: act.Tenant()}
+	u := botstate.User{User: botstate.Account{ID: act.From.ID, Name: act.From.Name, AadObjectID: oid},
+		Bot: account(act.Recipient), ServiceURL: act.ServiceURL, ChannelID: act.ChannelID, TenantID: act.Tenant()}
 	if old != nil {
 		u.Personal = old.Personal
 	}
@@ -94,9 +56,18 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 		b.users.Store(oid, u)
 		return
 	}
-	if b.putJSON(ctx, nsUsers, oid, u) {
+	if b.putUser(ctx, oid, u) {
 		b.users.Store(oid, u)
 	}
+}
+
+// putUser stores a user reference and reports whether it was stored.
+func (b *Bot) putUser(ctx context.Context, oid string, u botstate.User) bool {
+	if err := b.state.PutUser(ctx, oid, u); err != nil {
+		b.log.Warn("could not store a user reference", "err", err)
+		return false
+	}
+	return true
 }
 
 // rememberChannel stores the service URL, channel and tenant of an
@@ -105,43 +76,19 @@ func (b *Bot) rememberChannel(ctx context.Context, act *botframework.Activity) {
 	if act.ServiceURL == "" || act.ChannelID == "" {
 		return
 	}
-	c := channelRef{ServiceURL: act.ServiceURL, ChannelID: act.ChannelID, TenantID: act.Tenant(), Bot: act.Recipient}
+	c := botstate.Channel{ServiceURL: act.ServiceURL, ChannelID: act.ChannelID, TenantID: act.Tenant(), Bot: account(act.Recipient)}
 	if c.Bot.ID == "" {
-		c.Bot = schema.ChannelAccount{ID: "28:" + b.cfg.AppID, Name: b.cfg.Name}
+		c.Bot = botstate.Account{ID: "28:" + b.cfg.AppID, Name: b.cfg.Name}
 	}
 	if last := b.channel.Load(); last != nil && *last == c {
 		return
 	}
-	if old, err := b.channelRef(ctx); err != nil || *old != c {
-		b.putJSON(ctx, nsConfig, keyChannel, c)
+	if old, err := b.state.Channel(ctx); err != nil || old != c {
+		if err := b.state.PutChannel(ctx, c); err != nil {
+			b.log.Warn("could not store the channel reference", "err", err)
+		}
 	}
 	b.channel.Store(&c)
-}
-
-// channelRef returns the channel the bot last heard from; an *mfa.Error
-// with ENotFound when no activity ever arrived.
-func (b *Bot) channelRef(ctx context.Context) (*channelRef, error) {
-	raw, err := b.store.Get(ctx, nsConfig, keyChannel)
-	if err != nil {
-		return nil, err
-	}
-	var c channelRef
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, fmt.Errorf("decode channel reference: %w", err)
-	}
-	return &c, nil
-}
-
-func (b *Bot) userRef(ctx context.Context, oid string) (*userRef, error) {
-	raw, err := b.store.Get(ctx, nsUsers, oid)
-	if err != nil {
-		return nil, err
-	}
-	var u userRef
-	if err := json.Unmarshal(raw, &u); err != nil {
-		return nil, fmt.Errorf("decode user reference: %w", err)
-	}
-	return &u, nil
 }
 
 // rememberRole keeps the approvers' Teams ids for refresh.userIds.
@@ -150,15 +97,15 @@ func (b *Bot) rememberRole(ctx context.Context, oid, teamsID string, approver bo
 		return
 	}
 	if approver {
-		if cur, err := b.store.Get(ctx, nsApprovers, oid); err == nil && string(cur) == teamsID {
+		if all, err := b.state.Approvers(ctx); err == nil && all[oid] == teamsID {
 			return
 		}
-		if err := b.store.Put(ctx, nsApprovers, oid, []byte(teamsID)); err != nil {
+		if err := b.state.PutApprover(ctx, oid, teamsID); err != nil {
 			b.log.Warn("could not remember an approver", "err", err)
 		}
 		return
 	}
-	if err := b.store.Delete(ctx, nsApprovers, oid); err != nil && mfa.Code(err) != mfa.ENotFound {
+	if err := b.state.DeleteApprover(ctx, oid); err != nil {
 		b.log.Warn("could not forget an approver", "err", err)
 	}
 }
@@ -167,10 +114,10 @@ func (b *Bot) rememberRole(ctx context.Context, oid, teamsID string, approver bo
 // the requester, then the known approvers, at most 60.
 func (b *Bot) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
 	ids := []string{}
-	if u, err := b.userRef(ctx, r.Requester.ID); err == nil && u.User.ID != "" {
+	if u, err := b.state.User(ctx, r.Requester.ID); err == nil && u.User.ID != "" {
 		ids = append(ids, u.User.ID)
 	}
-	all, err := b.store.List(ctx, nsApprovers)
+	all, err := b.state.Approvers(ctx)
 	if err != nil {
 		b.log.Warn("could not list approvers", "err", err)
 		return ids
@@ -178,7 +125,7 @@ func (b *Bot) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
 	var approvers []string
 	for oid, teamsID := range all {
 		if oid != r.Requester.ID && oid != r.Target.ID {
-			approvers = append(approvers, string(teamsID))
+			approvers = append(approvers, teamsID)
 		}
 	}
 	sort.Strings(approvers)
@@ -190,94 +137,54 @@ func (b *Bot) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
 }
 
 // addCardRef records a posted card of a request.
-func (b *Bot) addCardRef(ctx context.Context, requestID string, c cardRef) {
+func (b *Bot) addCardRef(ctx context.Context, requestID string, c botstate.Card) {
 	if c.ActivityID == "" {
 		b.log.Warn("the channel returned no id for a card; it cannot be updated", "request", requestID, "conversation", c.ConversationID)
 		return
 	}
-	b.putJSON(ctx, nsCardsPfx+requestID, c.ConversationID+" "+c.ActivityID, c)
+	if err := b.state.AddCard(ctx, requestID, c); err != nil {
+		b.log.Warn("could not store a card reference", "request", requestID, "err", err)
+	}
 }
 
 // requestCardRef is the reference of a request card about to be posted in
 // reply to act: in a personal chat its one reader is the actor.
-func requestCardRef(act *botframework.Activity, actor mfa.Actor) cardRef {
-	ref := cardRef{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID}
+func requestCardRef(act *botframework.Activity, actor mfa.Actor) botstate.Card {
+	ref := botstate.Card{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID}
 	if act.Personal() {
 		ref.Viewer, ref.ViewerTeams = actor.ID, act.From.ID
 	}
 	return ref
 }
 
-// cardRefs returns the posted cards of a request in a stable order.
-func (b *Bot) cardRefs(ctx context.Context, requestID string) ([]cardRef, error) {
-	all, err := b.store.List(ctx, nsCardsPfx+requestID)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]cardRef, 0, len(keys))
-	for _, k := range keys {
-		var c cardRef
-		if err := json.Unmarshal(all[k], &c); err != nil {
-			b.log.Warn("unreadable card reference", "request", requestID, "err", err)
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
 // approvalsRef returns the approvals conversation, if one is registered.
-func (b *Bot) approvalsRef(ctx context.Context) (*botframework.ConversationReference, error) {
-	raw, err := b.store.Get(ctx, nsConfig, keyApproval)
+func (b *Bot) approvalsRef(ctx context.Context) (botframework.ConversationReference, error) {
+	c, err := b.state.Approvals(ctx)
 	if err != nil {
-		return nil, err
+		return botframework.ConversationReference{}, err
 	}
-	var ref botframework.ConversationReference
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		return nil, fmt.Errorf("decode approvals conversation: %w", err)
-	}
-	return &ref, nil
-}
-
-// setApprovals registers the activity's conversation as the approvals
-// conversation. In a channel the thread suffix is dropped, so each request
-// starts its own thread.
-func (b *Bot) setApprovals(ctx context.Context, act *botframework.Activity) error {
-	return b.SetApprovalsConversation(ctx, act.Ref())
+	return botframework.ConversationReference{
+		ServiceURL: c.ServiceURL, ChannelID: c.ChannelID, TenantID: c.TenantID,
+		Bot: channelAccount(c.Bot), User: channelAccount(c.User),
+		Conversation: schema.ConversationAccount{ID: c.Conversation.ID, ConversationType: c.Conversation.ConversationType,
+			TenantID: c.Conversation.TenantID, IsGroup: c.Conversation.IsGroup},
+	}, nil
 }
 
 // SetApprovalsConversation registers ref as the conversation that receives
 // a copy of every request card. The demo uses it to route cards to the
-// approver's chat; in Teams an approver types "approvals here".
+// approver's chat; in Teams an approver types "approvals here", which the
+// service authorises and audits first. In a channel the thread suffix is
+// dropped, so each request starts its own thread.
 func (b *Bot) SetApprovalsConversation(ctx context.Context, ref botframework.ConversationReference) error {
-	ref.ActivityID = ""
-	if ref.Conversation.ConversationType != "personal" {
-		ref.User = schema.ChannelAccount{} // keep the one reader of a personal chat
+	c := botstate.Conversation{ServiceURL: ref.ServiceURL, ChannelID: ref.ChannelID, TenantID: ref.TenantID,
+		Bot: account(ref.Bot),
+		Conversation: botstate.ConversationDetail{ID: baseConversationID(ref.Conversation.ID),
+			ConversationType: ref.Conversation.ConversationType, TenantID: ref.Conversation.TenantID, IsGroup: ref.Conversation.IsGroup}}
+	if ref.Conversation.ConversationType == "personal" {
+		c.User = account(ref.User) // the one reader of a personal chat
 	}
-	ref.Conversation.ID = baseConversationID(ref.Conversation.ID)
-	raw, err := json.Marshal(ref)
-	if err != nil {
-		return err
-	}
-	return b.store.Put(ctx, nsConfig, keyApproval, raw)
-}
-
-// putJSON stores v and reports whether it was stored.
-func (b *Bot) putJSON(ctx context.Context, ns, key string, v any) bool {
-	raw, err := json.Marshal(v)
-	if err == nil {
-		err = b.store.Put(ctx, ns, key, raw)
-	}
-	if err != nil {
-		b.log.Warn("could not store a reference", "ns", ns, "err", err)
-		return false
-	}
-	return true
+	return b.state.SetApprovals(ctx, c)
 }
 
 // baseConversationID drops a channel thread's ";messageid=" suffix.

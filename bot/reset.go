@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/bot/cards"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -33,7 +34,7 @@ func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mf
 	b.postToManager(ctx, r)
 	// A change between rendering and recording the card (the user answering
 	// "Was this you?" at once) would otherwise be missed.
-	if cur, err := b.store.GetRequest(ctx, r.ID); err == nil && !cur.UpdatedAt.Equal(r.UpdatedAt) {
+	if cur, err := b.svc.Get(ctx, r.ID); err == nil && !cur.UpdatedAt.Equal(r.UpdatedAt) {
 		b.RequestChanged(ctx, cur)
 	}
 	return nil
@@ -52,7 +53,7 @@ func (b *Bot) postToApprovals(ctx context.Context, r *mfa.Request, from string) 
 	if baseConversationID(ref.Conversation.ID) == baseConversationID(from) {
 		return
 	}
-	c := cardRef{Kind: kindRequest, ServiceURL: ref.ServiceURL, ConversationID: ref.Conversation.ID}
+	c := botstate.Card{Kind: kindRequest, ServiceURL: ref.ServiceURL, ConversationID: ref.Conversation.ID}
 	if ref.Conversation.ConversationType == "personal" && ref.User.AadObjectID != "" {
 		c.Viewer, c.ViewerTeams = ref.User.AadObjectID, ref.User.ID
 	}
@@ -83,7 +84,7 @@ func (b *Bot) postToManager(ctx context.Context, r *mfa.Request) {
 		b.log.Warn("no personal chat with the target's manager", "request", r.ID, "err", err)
 		return
 	}
-	c := cardRef{Kind: kindRequest, ServiceURL: u.ServiceURL, ConversationID: conv, Viewer: m.ID, ViewerTeams: u.User.ID}
+	c := botstate.Card{Kind: kindRequest, ServiceURL: u.ServiceURL, ConversationID: conv, Viewer: m.ID, ViewerTeams: u.User.ID}
 	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, b.newMessage(u, conv, "", botframework.CardAttachment(b.cardFor(ctx, r, c))))
 	if err != nil {
 		b.log.Warn("could not post the request to the target's manager", "request", r.ID, "err", err)
@@ -95,7 +96,7 @@ func (b *Bot) postToManager(ctx context.Context, r *mfa.Request) {
 
 // cardFor renders the request card for where it is posted: the viewer's own
 // view in a personal chat, the base card (and Teams' refresh) elsewhere.
-func (b *Bot) cardFor(ctx context.Context, r *mfa.Request, c cardRef) cards.Card {
+func (b *Bot) cardFor(ctx context.Context, r *mfa.Request, c botstate.Card) cards.Card {
 	if c.Viewer == "" {
 		return b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
 	}

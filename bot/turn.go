@@ -47,7 +47,7 @@ func (b *Bot) firstSighting(ctx context.Context, key string, durable bool) bool 
 	if !durable {
 		return true
 	}
-	ok, err := b.store.Once(ctx, key, dedupeTTL)
+	ok, err := b.state.Once(ctx, key, dedupeTTL)
 	if err != nil {
 		b.log.Warn("dedupe check failed; processing anyway", "key", key, "err", err)
 		return true

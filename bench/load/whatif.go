@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mfabot/mfabot/bot"
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -62,11 +63,11 @@ func serveWhatIf(ctx context.Context, whatIfs string) error {
 		return err
 	}
 	defer db.Close()
-	var st mfa.Store = db
+	var st botstate.Store = db
 	if on[whatIfOnceMem] || on[whatIfUsersMem] {
-		st = &memStore{Store: db, once: on[whatIfOnceMem], users: on[whatIfUsersMem], seen: map[string]time.Time{}, vals: map[string][]byte{}}
+		st = &memStore{Store: db, once: on[whatIfOnceMem], users: on[whatIfUsersMem], seen: map[string]time.Time{}, vals: map[string]botstate.User{}}
 	}
-	svc := mfa.NewService(cfg.Policy, mfa.Deps{Store: st, Log: log})
+	svc := mfa.NewService(cfg.Policy, mfa.Deps{Store: db, Log: log})
 	cred, err := botframework.NewBotCredential(cfg.Bot.AppType, cfg.Bot.AppID, cfg.Bot.AppPassword, cfg.Bot.AppTenantID, cfg.Bot.CertificatePath, cfg.Bot.LoginURL)
 	if err != nil {
 		return err
@@ -93,15 +94,15 @@ func serveWhatIf(ctx context.Context, whatIfs string) error {
 	return nil
 }
 
-// memStore replaces Once, and the reads and writes of the users namespace,
+// memStore replaces Once, and the reads and writes of user references,
 // with maps.
 type memStore struct {
-	mfa.Store
+	botstate.Store
 	once, users bool
 
 	mu   sync.Mutex
 	seen map[string]time.Time
-	vals map[string][]byte
+	vals map[string]botstate.User
 }
 
 func (s *memStore) Once(ctx context.Context, key string, ttl time.Duration) (bool, error) {
@@ -118,25 +119,25 @@ func (s *memStore) Once(ctx context.Context, key string, ttl time.Duration) (boo
 	return true, nil
 }
 
-func (s *memStore) Get(ctx context.Context, ns, key string) ([]byte, error) {
-	if s.users && ns == "teams.users" {
+func (s *memStore) User(ctx context.Context, oid string) (botstate.User, error) {
+	if s.users {
 		s.mu.Lock()
-		v, ok := s.vals[key]
+		v, ok := s.vals[oid]
 		s.mu.Unlock()
 		if ok {
 			return v, nil
 		}
 	}
-	return s.Store.Get(ctx, ns, key)
+	return s.Store.User(ctx, oid)
 }
 
-func (s *memStore) Put(ctx context.Context, ns, key string, value []byte) error {
-	if err := s.Store.Put(ctx, ns, key, value); err != nil {
+func (s *memStore) PutUser(ctx context.Context, oid string, u botstate.User) error {
+	if err := s.Store.PutUser(ctx, oid, u); err != nil {
 		return err
 	}
-	if s.users && ns == "teams.users" {
+	if s.users {
 		s.mu.Lock()
-		s.vals[key] = value
+		s.vals[oid] = u
 		s.mu.Unlock()
 	}
 	return nil

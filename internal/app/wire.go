@@ -17,7 +17,7 @@ import (
 type wiring struct {
 	cfg   config.Config
 	log   *slog.Logger
-	store mfa.Store
+	store store.Store
 	dir   mfa.Directory
 	mail  mfa.Mailer
 	svc   *mfa.Service
@@ -77,7 +77,7 @@ func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.
 
 // openStore opens the configured database: PostgreSQL for a postgres://
 // URL, SQLite for a file.
-func openStore(ctx context.Context, dsn string, log *slog.Logger) (mfa.Store, error) {
+func openStore(ctx context.Context, dsn string, log *slog.Logger) (store.Store, error) {
 	return store.Open(ctx, dsn, log)
 }
 

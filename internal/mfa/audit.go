@@ -57,6 +57,7 @@ const (
 	AuditBreakerResumed  = "breaker_resumed"
 	AuditUserNotified    = "user_notified"
 	AuditNotifyFailed    = "notify_failed"
+	AuditApprovalsSet    = "approvals_conversation_set"
 )
 
 // GenesisHash is the PrevHash of the first record.

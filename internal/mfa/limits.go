@@ -2,19 +2,13 @@ package mfa
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
 
-// breakerNS and breakerKey hold the circuit breaker's state in the store, so
-// a trip survives restarts and is shared by every replica.
-const (
-	breakerNS  = "breaker"
-	breakerKey = "tenant"
-)
-
-// BreakerState is the persisted state of the tenant-wide circuit breaker.
+// BreakerState is the persisted state of the tenant-wide circuit breaker:
+// kept in the store, so a trip survives restarts and is shared by every
+// replica.
 type BreakerState struct {
 	Paused    bool      `json:"paused"`
 	TrippedAt time.Time `json:"trippedAt"`
@@ -42,16 +36,12 @@ func (s *Service) checkRequesterLimit(ctx context.Context, actor Actor) error {
 
 // Breaker returns the circuit breaker's state.
 func (s *Service) Breaker(ctx context.Context) (BreakerState, error) {
-	var st BreakerState
-	b, err := s.store.Get(ctx, breakerNS, breakerKey)
-	if Code(err) == ENotFound {
-		return st, nil
-	}
+	st, err := s.store.Breaker(ctx)
 	if err != nil {
+		if Code(err) == EInternal {
+			return st, Wrap(EInternal, err, "the circuit breaker state is unreadable")
+		}
 		return st, Wrap(EUnavailable, err, "the request store is unavailable")
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		return st, Wrap(EInternal, err, "the circuit breaker state is unreadable")
 	}
 	return st, nil
 }
@@ -79,8 +69,7 @@ func (s *Service) checkBreaker(ctx context.Context) error {
 		return nil
 	}
 	st = BreakerState{Paused: true, TrippedAt: now, ResumedAt: st.ResumedAt, Reason: fmt.Sprintf("%d resets ran in the last %s (limit %d)", n, s.policy.BreakerWindow, s.policy.BreakerLimit)}
-	b, _ := json.Marshal(st)
-	if err := s.store.Put(ctx, breakerNS, breakerKey, b); err != nil {
+	if err := s.store.SetBreaker(ctx, st); err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}
 	_, _ = s.audit(ctx, AuditBreakerTripped, nil, "system", map[string]string{"reason": st.Reason})
@@ -98,8 +87,7 @@ func (s *Service) ResumeResets(ctx context.Context, actor Actor, reason string) 
 	if reason == "" {
 		return Errorf(EInvalid, "give a reason to resume resets")
 	}
-	b, _ := json.Marshal(BreakerState{ResumedAt: s.clock.Now().UTC()})
-	if err := s.store.Put(ctx, breakerNS, breakerKey, b); err != nil {
+	if err := s.store.SetBreaker(ctx, BreakerState{ResumedAt: s.clock.Now().UTC()}); err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}
 	_, err := s.audit(ctx, AuditBreakerResumed, nil, actor.ID, map[string]string{"by": actor.String(), "reason": reason})

@@ -36,8 +36,9 @@ type Mailer interface {
 }
 
 // Store persists requests, their execution journal, the audit chain and
-// small bits of state. internal/store implements it; every implementation
-// passes the shared suite in internal/store/storetest.
+// the circuit breaker. internal/store implements it; every implementation
+// passes the shared suite in internal/store/storetest. (The Teams bot keeps
+// its own state behind its own interface, bot/botstate.)
 type Store interface {
 	// CreateRequest inserts a new request.
 	CreateRequest(ctx context.Context, r *Request) error
@@ -63,16 +64,11 @@ type Store interface {
 	// AuditRecords returns up to limit records with Seq > after, in order.
 	AuditRecords(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
 
-	// Put, Get and List keep small values by namespace and key (circuit
-	// breaker, conversation references, card references). Get returns an
-	// *Error with ENotFound for a missing key.
-	Put(ctx context.Context, ns, key string, value []byte) error
-	Get(ctx context.Context, ns, key string) ([]byte, error)
-	List(ctx context.Context, ns string) (map[string][]byte, error)
-	Delete(ctx context.Context, ns, key string) error
-	// Once records key and reports whether this is its first sighting within
-	// ttl; used to process a redelivered activity once.
-	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Breaker returns the tenant-wide circuit breaker's state, shared by
+	// every replica; the zero state when none was saved.
+	Breaker(ctx context.Context) (BreakerState, error)
+	// SetBreaker saves the circuit breaker's state.
+	SetBreaker(ctx context.Context, st BreakerState) error
 
 	// Ping checks the store is reachable (readiness).
 	Ping(ctx context.Context) error

@@ -1,4 +1,4 @@
-// Package store opens the mfa.Store that a database setting names: the
+// Package store opens the Store that a database setting names: the
 // PostgreSQL store (internal/store/postgres) for a postgres:// or
 // postgresql:// URL, the SQLite store (internal/store/sqlite) for anything
 // else, which is a file path.
@@ -9,11 +9,19 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/redact"
 	"github.com/mfabot/mfabot/internal/store/postgres"
 	"github.com/mfabot/mfabot/internal/store/sqlite"
 )
+
+// Store is what both stores implement: the domain's port (requests,
+// journal, audit, breaker) and the bot's (its own state).
+type Store interface {
+	mfa.Store
+	botstate.Store
+}
 
 // IsPostgres reports whether dsn is a PostgreSQL URL.
 func IsPostgres(dsn string) bool {
@@ -30,13 +38,13 @@ func Redact(dsn string) string { return redact.URL(dsn) }
 // EUnavailable whose message names the database, redacted; its cause keeps
 // the driver's error, so errors.Is finds sqlite.ErrSchemaTooNew or
 // postgres.ErrSchemaTooNew.
-func Open(ctx context.Context, dsn string, log *slog.Logger) (mfa.Store, error) {
+func Open(ctx context.Context, dsn string, log *slog.Logger) (Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	driver := "sqlite"
 	var (
-		st      mfa.Store
+		st      Store
 		err     error
 		version int
 	)

@@ -33,7 +33,7 @@ func TestOpenSQLite(t *testing.T) {
 	if _, ok := st.(*sqlite.DB); !ok {
 		t.Fatalf("a file path opened a %T, want *sqlite.DB", st)
 	}
-	if err := st.Put(ctx, "ns", "k", []byte("v")); err != nil {
+	if err := st.PutApprover(ctx, "oid", "29:id"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(path); err != nil {
@@ -127,7 +127,7 @@ func TestOpenPostgres(t *testing.T) {
 		t.Fatalf("log does not say which store opened: %s", logs.String())
 	}
 	var e *mfa.Error
-	if _, err := st.Get(ctx, "ns", "missing"); !errors.As(err, &e) || e.Code != mfa.ENotFound {
+	if _, err := st.User(ctx, "missing"); !errors.As(err, &e) || e.Code != mfa.ENotFound {
 		t.Fatalf("get on the opened store: %v", err)
 	}
 }

@@ -10,12 +10,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/redact"
 	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
-// DB is the PostgreSQL store. It implements mfa.Store and is safe for
+// DB is the PostgreSQL store. It implements mfa.Store and botstate.Store and is safe for
 // concurrent use, by one process or by several.
 type DB struct {
 	pool   *pgxpool.Pool
@@ -23,9 +24,15 @@ type DB struct {
 	closed atomic.Bool
 	once   sync.Once
 	purge  sqlstore.Purge // of expired Once keys
+
+	// Values keeps the breaker and the bot's state in the kv table.
+	sqlstore.Values
 }
 
-var _ mfa.Store = (*DB)(nil)
+var (
+	_ mfa.Store      = (*DB)(nil)
+	_ botstate.Store = (*DB)(nil)
+)
 
 // Option configures Open.
 type Option func(*options)
@@ -59,6 +66,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)
 	}
 	db := &DB{pool: pool, now: o.now}
+	db.Values = sqlstore.Values{KV: db}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)

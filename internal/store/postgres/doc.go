@@ -1,4 +1,4 @@
-// Package postgres implements mfa.Store on PostgreSQL through pgx, for
+// Package postgres implements mfa.Store and botstate.Store on PostgreSQL through pgx, for
 // deployments that run several replicas of mfabot against one database.
 //
 // Its behaviour is that of the SQLite store, checked by the same suite

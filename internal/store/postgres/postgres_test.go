@@ -12,7 +12,7 @@ import (
 
 func TestStore(t *testing.T) {
 	setup(t) // skips every subtest at once without a server
-	storetest.Run(t, func(t *testing.T, now func() time.Time) mfa.Store {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) storetest.Store {
 		return newDB(t, postgres.WithClock(now))
 	})
 }

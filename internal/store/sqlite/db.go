@@ -11,12 +11,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store/sqlstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// DB is the SQLite store. It implements mfa.Store and is safe for
+// DB is the SQLite store. It implements mfa.Store and botstate.Store and is safe for
 // concurrent use.
 type DB struct {
 	w      *sql.DB // the single writer connection
@@ -25,9 +26,15 @@ type DB struct {
 	closed atomic.Bool
 	once   sync.Once
 	purge  sqlstore.Purge // of expired Once keys
+
+	// Values keeps the breaker and the bot's state in the kv table.
+	sqlstore.Values
 }
 
-var _ mfa.Store = (*DB)(nil)
+var (
+	_ mfa.Store      = (*DB)(nil)
+	_ botstate.Store = (*DB)(nil)
+)
 
 // Option configures Open.
 type Option func(*options)
@@ -80,6 +87,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 
 	db := &DB{w: w, r: w, now: o.now}
+	db.Values = sqlstore.Values{KV: db}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

@@ -1,4 +1,4 @@
-// Package sqlite implements mfa.Store on SQLite through the pure-Go driver
+// Package sqlite implements mfa.Store and botstate.Store on SQLite through the pure-Go driver
 // modernc.org/sqlite (no cgo).
 //
 // The database runs in WAL mode with foreign keys on. Every write goes

@@ -27,13 +27,13 @@ func openFile(t testing.TB, path string, opts ...sqlite.Option) *sqlite.DB {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, now func() time.Time) mfa.Store {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) storetest.Store {
 		return openFile(t, filepath.Join(t.TempDir(), "mfabot.db"), sqlite.WithClock(now))
 	})
 }
 
 func TestStoreInMemory(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, now func() time.Time) mfa.Store {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) storetest.Store {
 		return openFile(t, ":memory:", sqlite.WithClock(now))
 	})
 }

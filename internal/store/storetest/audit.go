@@ -40,7 +40,7 @@ func event(i int) mfa.AuditEvent {
 
 // testAuditRoundTrip checks that records read back exactly as appended and
 // still verify: times in any zone with nanoseconds, nil and empty details.
-func testAuditRoundTrip(t *testing.T, s mfa.Store, _ *Clock) {
+func testAuditRoundTrip(t *testing.T, s Store, _ *Clock) {
 	zone := time.FixedZone("PST", -8*3600)
 	events := []mfa.AuditEvent{
 		{Time: base.In(zone), Type: mfa.AuditRequested, RequestID: "r1", Actor: "agent-1", Target: "alice@contoso.com",
@@ -87,7 +87,7 @@ func testAuditRoundTrip(t *testing.T, s mfa.Store, _ *Clock) {
 	}
 }
 
-func testAuditPaging(t *testing.T, s mfa.Store, _ *Clock) {
+func testAuditPaging(t *testing.T, s Store, _ *Clock) {
 	if recs, err := s.AuditRecords(ctx, 0, 10); err != nil || len(recs) != 0 {
 		t.Fatalf("empty audit: %v %v", recs, err)
 	}
@@ -124,7 +124,7 @@ func testAuditPaging(t *testing.T, s mfa.Store, _ *Clock) {
 
 // testAuditConcurrent appends from many goroutines: the result is one
 // gapless chain that verifies.
-func testAuditConcurrent(t *testing.T, s mfa.Store, _ *Clock) {
+func testAuditConcurrent(t *testing.T, s Store, _ *Clock) {
 	const goroutines, each = 50, 4
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines*each)
@@ -162,7 +162,7 @@ func testAuditConcurrent(t *testing.T, s mfa.Store, _ *Clock) {
 
 // testAuditTamper edits copies of the stored records (the interface cannot
 // change them) and checks that verification breaks at the right record.
-func testAuditTamper(t *testing.T, s mfa.Store, _ *Clock) {
+func testAuditTamper(t *testing.T, s Store, _ *Clock) {
 	for i := range 6 {
 		if _, err := s.AppendAudit(ctx, event(i)); err != nil {
 			t.Fatal(err)

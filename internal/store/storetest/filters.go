@@ -9,7 +9,7 @@ import (
 
 // move applies change to a copy of r with UpdatedAt at, stores it from r's
 // state and returns the copy.
-func move(t *testing.T, s mfa.Store, r *mfa.Request, at time.Time, change func(*mfa.Request)) *mfa.Request {
+func move(t *testing.T, s Store, r *mfa.Request, at time.Time, change func(*mfa.Request)) *mfa.Request {
 	t.Helper()
 	next := *r
 	change(&next)
@@ -25,7 +25,7 @@ func to(st mfa.State) func(*mfa.Request) { return func(r *mfa.Request) { r.State
 // testFilters checks every RequestFilter field, alone and combined, in List
 // and Count. A request's execution starts at the UpdatedAt of the update
 // that first makes it executing; later updates keep that time.
-func testFilters(t *testing.T, s mfa.Store, _ *Clock) {
+func testFilters(t *testing.T, s Store, _ *Clock) {
 	h := time.Hour
 	mk := func(id, target, requester string, created time.Time) *mfa.Request {
 		r := pendingRequest(id, target, requester, created)

@@ -9,7 +9,7 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-func testKV(t *testing.T, s mfa.Store, _ *Clock) {
+func testKV(t *testing.T, s Store, _ *Clock) {
 	_, err := s.Get(ctx, "breaker", "tenant")
 	wantCode(t, err, mfa.ENotFound, "get missing key")
 
@@ -81,7 +81,7 @@ func testKV(t *testing.T, s mfa.Store, _ *Clock) {
 }
 
 // testOnce drives Once with the injected clock.
-func testOnce(t *testing.T, s mfa.Store, c *Clock) {
+func testOnce(t *testing.T, s Store, c *Clock) {
 	once := func(key string, ttl time.Duration) bool {
 		t.Helper()
 		ok, err := s.Once(ctx, key, ttl)
@@ -125,7 +125,7 @@ func testOnce(t *testing.T, s mfa.Store, c *Clock) {
 }
 
 // testOnceConcurrent: of many simultaneous first sightings, one wins.
-func testOnceConcurrent(t *testing.T, s mfa.Store, _ *Clock) {
+func testOnceConcurrent(t *testing.T, s Store, _ *Clock) {
 	const n = 30
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -4,10 +4,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-func testPing(t *testing.T, s mfa.Store, _ *Clock) {
+func testPing(t *testing.T, s Store, _ *Clock) {
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("ping: %v", err)
 	}
@@ -15,7 +16,7 @@ func testPing(t *testing.T, s mfa.Store, _ *Clock) {
 
 // testAfterClose checks that every method of a closed store answers
 // EUnavailable instead of panicking.
-func testAfterClose(t *testing.T, s mfa.Store, _ *Clock) {
+func testAfterClose(t *testing.T, s Store, _ *Clock) {
 	r := pendingRequest("c1", "t", "a", base)
 	if err := s.CreateRequest(ctx, r); err != nil {
 		t.Fatal(err)
@@ -39,6 +40,13 @@ func testAfterClose(t *testing.T, s mfa.Store, _ *Clock) {
 		"List":          func() error { _, err := s.List(ctx, "ns"); return err },
 		"Delete":        func() error { return s.Delete(ctx, "ns", "k") },
 		"Once":          func() error { _, err := s.Once(ctx, "k", time.Minute); return err },
+		"Breaker":       func() error { _, err := s.Breaker(ctx); return err },
+		"SetBreaker":    func() error { return s.SetBreaker(ctx, mfa.BreakerState{Paused: true}) },
+		"User":          func() error { _, err := s.User(ctx, "oid"); return err },
+		"PutUser":       func() error { return s.PutUser(ctx, "oid", botstate.User{}) },
+		"Cards":         func() error { _, err := s.Cards(ctx, "R-1"); return err },
+		"AddCard":       func() error { return s.AddCard(ctx, "R-1", botstate.Card{ConversationID: "c", ActivityID: "a"}) },
+		"Approvers":     func() error { _, err := s.Approvers(ctx); return err },
 	}
 	for name, call := range calls {
 		err := call()

@@ -10,7 +10,7 @@ import (
 // testOneOpenPerTarget checks that a user has at most one open request
 // (pending, approved or executing), even when creations race: the store
 // enforces it, so two replicas cannot both start a reset of one user.
-func testOneOpenPerTarget(t *testing.T, s mfa.Store, _ *Clock) {
+func testOneOpenPerTarget(t *testing.T, s Store, _ *Clock) {
 	const racers = 12
 	var wg sync.WaitGroup
 	errs := make([]error, racers)

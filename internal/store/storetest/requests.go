@@ -9,7 +9,7 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-func testRequestRoundTrip(t *testing.T, s mfa.Store, _ *Clock) {
+func testRequestRoundTrip(t *testing.T, s Store, _ *Clock) {
 	zone := time.FixedZone("UTC+5:30", 5*3600+1800)
 	in := fullRequest("r-full", zone)
 	if err := s.CreateRequest(ctx, in); err != nil {
@@ -48,7 +48,7 @@ func testRequestRoundTrip(t *testing.T, s mfa.Store, _ *Clock) {
 	}
 }
 
-func testRequestNotFound(t *testing.T, s mfa.Store, _ *Clock) {
+func testRequestNotFound(t *testing.T, s Store, _ *Clock) {
 	_, err := s.GetRequest(ctx, "nope")
 	wantCode(t, err, mfa.ENotFound, "get missing request")
 
@@ -57,7 +57,7 @@ func testRequestNotFound(t *testing.T, s mfa.Store, _ *Clock) {
 	wantCode(t, err, mfa.ENotFound, "update missing request")
 }
 
-func testCreateDuplicate(t *testing.T, s mfa.Store, _ *Clock) {
+func testCreateDuplicate(t *testing.T, s Store, _ *Clock) {
 	r := pendingRequest("dup", "t", "a", base)
 	if err := s.CreateRequest(ctx, r); err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func testCreateDuplicate(t *testing.T, s mfa.Store, _ *Clock) {
 	}
 }
 
-func testUpdateConditional(t *testing.T, s mfa.Store, _ *Clock) {
+func testUpdateConditional(t *testing.T, s Store, _ *Clock) {
 	r := pendingRequest("u1", "t", "a", base)
 	if err := s.CreateRequest(ctx, r); err != nil {
 		t.Fatal(err)
@@ -115,6 +115,6 @@ func testUpdateConditional(t *testing.T, s mfa.Store, _ *Clock) {
 
 // testUpdateRace moves one request pending → approved from many goroutines
 // at once: exactly one wins, and the stored request is the winner's.
-func testUpdateRace(t *testing.T, s mfa.Store, _ *Clock) {
+func testUpdateRace(t *testing.T, s Store, _ *Clock) {
 	RaceApproval(t, []mfa.Store{s}, pendingRequest("race", "t", "a", base), 50)
 }

@@ -10,7 +10,7 @@ import (
 
 // testSteps checks the journal: order recorded, first write of a key kept,
 // journals separate per request.
-func testSteps(t *testing.T, s mfa.Store, _ *Clock) {
+func testSteps(t *testing.T, s Store, _ *Clock) {
 	for _, id := range []string{"j1", "j2"} {
 		if err := s.CreateRequest(ctx, pendingRequest(id, "t-"+id, "a", base)); err != nil {
 			t.Fatal(err)

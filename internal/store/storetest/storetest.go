@@ -1,6 +1,6 @@
-// Package storetest is the shared test suite of mfa.Store: every
-// implementation (SQLite and PostgreSQL) runs the same Run, so they
-// behave alike.
+// Package storetest is the shared test suite of the stores: every
+// implementation (SQLite and PostgreSQL) runs the same Run over both ports
+// it implements, mfa.Store and botstate.Store, so they behave alike.
 package storetest
 
 import (
@@ -9,21 +9,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/mfa/mfatest"
+	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
 // Opener returns a fresh, empty store for one test, reading the time from
 // now wherever the store needs the current time itself (Once expiry). It
 // should register the store's Close with t.Cleanup; Close must tolerate
 // being called again.
-type Opener func(t *testing.T, now func() time.Time) mfa.Store
+type Opener func(t *testing.T, now func() time.Time) Store
+
+// Store is what a store implements: the domain's port, the bot's, and the
+// key-value table both keep small values in.
+type Store interface {
+	mfa.Store
+	botstate.Store
+	sqlstore.KV
+}
 
 // Run runs the whole suite against stores made by open.
 func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s mfa.Store, c *Clock)
+		fn   func(t *testing.T, s Store, c *Clock)
 	}{
 		{"RequestRoundTrip", testRequestRoundTrip},
 		{"RequestNotFound", testRequestNotFound},
@@ -38,6 +48,12 @@ func Run(t *testing.T, open Opener) {
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditTamper", testAuditTamper},
 		{"KV", testKV},
+		{"Breaker", testBreaker},
+		{"BotUsers", testBotUsers},
+		{"BotApprovers", testBotApprovers},
+		{"BotCards", testBotCards},
+		{"BotConversations", testBotConversations},
+		{"BotEarlierFormat", testBotEarlierFormat},
 		{"Once", testOnce},
 		{"OnceConcurrent", testOnceConcurrent},
 		{"Ping", testPing},

@@ -88,6 +88,7 @@ func TamperShows(t *testing.T, s mfa.Store, exec Exec, disable string) {
 // OnceCounter is a store that tells how many Once keys it has recorded.
 type OnceCounter interface {
 	mfa.Store
+	Once(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	OnceKeys(ctx context.Context) (int, error)
 }
 
