@@ -42,3 +42,10 @@ func (s *seenSet) first(key string, now time.Time, ttl time.Duration) bool {
 	s.ids[key] = now
 	return true
 }
+
+// forget drops key, so its next sighting counts as first.
+func (s *seenSet) forget(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, key)
+}

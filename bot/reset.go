@@ -12,8 +12,20 @@ import (
 
 // cmdReset creates a request and posts its card here and, when configured,
 // in the approvals conversation.
-func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
-	r, err := b.svc.Request(ctx, actor, mfa.RequestInput{Target: cmd.Target, Reason: cmd.Reason, Profile: cmd.Profile, TAP: cmd.TAP})
+// A redelivery of a turn whose card never arrived posts the card of the
+// request that turn opened instead of opening a second one.
+func (b *Bot) cmdReset(ctx context.Context, t *turn, actor mfa.Actor, cmd Command) error {
+	act := t.act
+	var r *mfa.Request
+	var err error
+	if t.retry != nil && t.retry.Request != "" {
+		r, err = b.svc.Get(ctx, t.retry.Request)
+		if err == nil {
+			b.log.Info("posting the card of a request whose card did not arrive", "request", r.ID, "activity", act.ID)
+		}
+	} else {
+		r, err = b.svc.Request(ctx, actor, mfa.RequestInput{Target: cmd.Target, Reason: cmd.Reason, Profile: cmd.Profile, TAP: cmd.TAP})
+	}
 	if err != nil {
 		switch mfa.Code(err) {
 		case mfa.EUnavailable, mfa.EInternal:
@@ -22,7 +34,10 @@ func (b *Bot) cmdReset(ctx context.Context, act *botframework.Activity, actor mf
 		b.logError("reset", err, "activity", act.ID)
 		return b.replyCard(ctx, act, cards.Refused(cmd.Target, sentence(mfa.Message(err))))
 	}
-	b.log.Info("request created", "request", r.ID, "activity", act.ID)
+	if t.request == "" && t.retry == nil {
+		b.log.Info("request created", "request", r.ID, "activity", act.ID)
+	}
+	t.request = r.ID
 	ref := requestCardRef(act, actor)
 	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {

@@ -68,10 +68,38 @@ const noIdentity = "I can't tell who you are: this message came without a Micros
 // onMessage parses and runs a command.
 func (b *Bot) onMessage(ctx context.Context, act *botframework.Activity) error {
 	cmd, perr := Parse(botframework.StripMentions(act))
-	if act.ID != "" && !b.firstSighting(ctx, "activity:"+act.ID, perr == nil && cmd.Verb.changes()) {
-		b.log.Info("redelivered message ignored", "activity", act.ID)
-		return nil
+	durable := perr == nil && cmd.Verb.changes()
+	var retry *failedTurn
+	if act.ID != "" && !b.firstSighting(ctx, activityKey(act), durable) {
+		if retry = b.retryOf(ctx, act); retry == nil {
+			b.log.Info("redelivered message ignored", "activity", act.ID)
+			return nil
+		}
+		b.log.Info("redelivery of a failed turn", "activity", act.ID, "attempt", retry.Attempt, "request", retry.Request)
 	}
+	t := &turn{act: act, retry: retry}
+	err := b.runMessage(ctx, t, cmd, perr)
+	switch {
+	case err != nil:
+		b.turnFailed(ctx, act, t.request, durable)
+	case retry != nil:
+		b.turnDone(ctx, act)
+	}
+	return err
+}
+
+// turn is one message being handled.
+type turn struct {
+	act *botframework.Activity
+	// retry is the failed earlier delivery of the same activity, if any.
+	retry *failedTurn
+	// request is the request this turn opened (or found opened by retry).
+	request string
+}
+
+// runMessage runs a parsed message.
+func (b *Bot) runMessage(ctx context.Context, t *turn, cmd Command, perr error) error {
+	act := t.act
 	actor, ok := actorOf(act)
 	if !ok {
 		return b.replyText(ctx, act, noIdentity)
@@ -83,7 +111,7 @@ func (b *Bot) onMessage(ctx context.Context, act *botframework.Activity) error {
 	log.Info("command")
 	switch cmd.Verb {
 	case CmdReset:
-		return b.cmdReset(ctx, act, actor, cmd)
+		return b.cmdReset(ctx, t, actor, cmd)
 	case CmdShow:
 		return b.cmdShow(ctx, act, actor, cmd)
 	case CmdStatus:
