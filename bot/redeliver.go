@@ -2,29 +2,18 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
+	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// nsFailed holds the activities whose turn failed (the bot answered the
-// Connector with an error, so Teams delivers them again): activity id →
-// failedTurn. An activity is handled only when its work is done; until
-// then its redelivery is run again instead of being dropped as a repeat.
-const nsFailed = "teams.failed"
-
-// failedTurn is what a failed turn left behind.
-type failedTurn struct {
-	// Request is the request the turn opened before it failed (its card
-	// never arrived); a redelivery posts that card instead of asking the
-	// service for a second request.
-	Request string `json:"request,omitempty"`
-	// Attempt counts the failed deliveries, so each redelivery is claimed
-	// once across replicas.
-	Attempt int `json:"attempt"`
-}
+// An activity is handled only when its work is done. A turn that fails
+// (the bot answers the Connector with an error, so Teams delivers the
+// activity again) is recorded as a botstate.FailedTurn, and its redelivery
+// is run again instead of being dropped as a repeat.
+type failedTurn = botstate.FailedTurn
 
 // turnFailed records that act's turn did not finish, so its redelivery is
 // run again: forgotten by this replica's memory and recorded in the store
@@ -38,53 +27,40 @@ func (b *Bot) turnFailed(ctx context.Context, act *botframework.Activity, reques
 	if !durable {
 		return
 	}
-	prev, _ := b.failedTurn(ctx, act.ID)
-	f := failedTurn{Request: requestID, Attempt: 1}
-	if prev != nil {
+	f := failedTurn{Request: requestID, Attempt: 1, At: b.now()}
+	if prev, err := b.state.FailedTurn(ctx, act.ID); err == nil {
 		f.Attempt = prev.Attempt + 1
 		if f.Request == "" {
 			f.Request = prev.Request
 		}
 	}
-	if !b.putJSON(context.WithoutCancel(ctx), nsFailed, act.ID, f) {
-		b.log.Error("a failed turn could not be recorded; its redelivery will be ignored", "activity", act.ID, "request", requestID)
+	if err := b.state.PutFailedTurn(context.WithoutCancel(ctx), act.ID, f); err != nil {
+		b.log.Error("a failed turn could not be recorded; its redelivery will be ignored", "activity", act.ID, "request", requestID, "err", err)
 	}
 }
 
 // retryOf returns the failed turn of a redelivered activity when this
 // replica is the one to run it again; nil when the activity was handled.
 func (b *Bot) retryOf(ctx context.Context, act *botframework.Activity) *failedTurn {
-	f, err := b.failedTurn(ctx, act.ID)
+	f, err := b.state.FailedTurn(ctx, act.ID)
 	if err != nil {
 		if mfa.Code(err) != mfa.ENotFound {
 			b.log.Warn("failed turns unreadable", "activity", act.ID, "err", err)
 		}
 		return nil
 	}
-	ok, err := b.store.Once(ctx, activityKey(act)+":retry:"+strconv.Itoa(f.Attempt), dedupeTTL)
+	ok, err := b.state.Once(ctx, activityKey(act)+":retry:"+strconv.Itoa(f.Attempt), dedupeTTL)
 	if err != nil || !ok {
 		return nil
 	}
-	return f
+	return &f
 }
 
 // turnDone forgets a failed turn that has now succeeded.
 func (b *Bot) turnDone(ctx context.Context, act *botframework.Activity) {
-	if err := b.store.Delete(ctx, nsFailed, act.ID); err != nil && mfa.Code(err) != mfa.ENotFound {
+	if err := b.state.DeleteFailedTurn(ctx, act.ID); err != nil {
 		b.log.Warn("could not forget a failed turn", "activity", act.ID, "err", err)
 	}
-}
-
-func (b *Bot) failedTurn(ctx context.Context, activityID string) (*failedTurn, error) {
-	raw, err := b.store.Get(ctx, nsFailed, activityID)
-	if err != nil {
-		return nil, err
-	}
-	var f failedTurn
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, err
-	}
-	return &f, nil
 }
 
 func activityKey(act *botframework.Activity) string { return "activity:" + act.ID }

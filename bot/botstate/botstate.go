@@ -36,12 +36,24 @@ type Store interface {
 	// not an error.
 	DeleteApprover(ctx context.Context, oid string) error
 
-	// AddCard records a card posted for a request. Recording the same
-	// conversation and activity again replaces the earlier record.
+	// AddCard records a card posted for a request. The bot keeps one card
+	// per request and conversation up to date: a card recorded in a
+	// conversation that already has one replaces it (the later card is the
+	// one kept), so asking for a request's status again and again does not
+	// multiply the updates of every change.
 	AddCard(ctx context.Context, requestID string, c Card) error
 	// Cards returns the cards posted for a request, ordered by conversation
-	// and activity id (an empty slice when there are none).
+	// (an empty slice when there are none).
 	Cards(ctx context.Context, requestID string) ([]Card, error)
+
+	// FailedTurn returns what the failed turn of an activity left behind
+	// (ENotFound when its turn did not fail or has since succeeded).
+	FailedTurn(ctx context.Context, activityID string) (FailedTurn, error)
+	// PutFailedTurn records that the turn of an activity failed.
+	PutFailedTurn(ctx context.Context, activityID string, f FailedTurn) error
+	// DeleteFailedTurn forgets a failed turn; forgetting one never
+	// recorded is not an error.
+	DeleteFailedTurn(ctx context.Context, activityID string) error
 
 	// Approvals returns the conversation that receives a copy of every
 	// request card.
@@ -128,4 +140,19 @@ type ConversationDetail struct {
 	ConversationType string `json:"conversationType,omitempty"`
 	TenantID         string `json:"tenantId,omitempty"`
 	IsGroup          bool   `json:"isGroup,omitempty"`
+}
+
+// FailedTurn is what the failed turn of an activity left behind: the bot
+// answered the Connector with an error, so Teams delivers the activity
+// again, and the redelivery is run instead of being dropped as a repeat.
+type FailedTurn struct {
+	// Request is the request the turn opened before it failed (its card
+	// never arrived): a redelivery posts that card instead of asking for a
+	// second request.
+	Request string `json:"request,omitempty"`
+	// Attempt counts the failed deliveries, so each redelivery is run by
+	// one replica.
+	Attempt int `json:"attempt"`
+	// At is when the turn last failed.
+	At time.Time `json:"at"`
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -28,7 +29,8 @@ const (
 	nsUsers     = "teams.users"     // Entra object id → botstate.User
 	nsApprovers = "teams.approvers" // Entra object id → Teams user id
 	nsConfig    = "teams.config"    // keyApprovals, keyChannel
-	nsCardsPfx  = "teams.cards:"    // + request id: conversation + " " + activity → botstate.Card
+	nsCardsPfx  = "teams.cards:"    // + request id: conversation → botstate.Card (earlier: conversation + " " + activity)
+	nsFailed    = "teams.failed"    // activity id → botstate.FailedTurn
 	keyApproval = "approvals"       // botstate.Conversation
 	keyChannel  = "serviceUrl"      // botstate.Channel
 )
@@ -110,12 +112,30 @@ func (v Values) AddCard(ctx context.Context, requestID string, c botstate.Card) 
 	if requestID == "" || c.ConversationID == "" || c.ActivityID == "" {
 		return mfa.Errorf(mfa.EInvalid, "a card reference needs a request, a conversation and an activity id")
 	}
-	return v.put(ctx, nsCardsPfx+requestID, c.ConversationID+" "+c.ActivityID, c)
+	// One card per conversation: the key is the conversation alone. Cards
+	// recorded by earlier versions (conversation + " " + activity) are
+	// dropped as the conversation's card is replaced.
+	ns := nsCardsPfx + requestID
+	all, err := v.KV.List(ctx, ns)
+	if err != nil {
+		return err
+	}
+	if err := v.put(ctx, ns, c.ConversationID, c); err != nil {
+		return err
+	}
+	for k := range all {
+		if strings.HasPrefix(k, c.ConversationID+" ") {
+			if err := v.KV.Delete(ctx, ns, k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-// Cards returns the cards posted for a request, ordered by conversation
-// and activity id. A record that does not decode fails the call: the
-// caller would otherwise leave a card out of date without knowing.
+// Cards returns the cards posted for a request, one per conversation,
+// ordered by conversation. A record that does not decode fails the call:
+// the caller would otherwise leave a card out of date without knowing.
 func (v Values) Cards(ctx context.Context, requestID string) ([]botstate.Card, error) {
 	all, err := v.KV.List(ctx, nsCardsPfx+requestID)
 	if err != nil {
@@ -127,14 +147,41 @@ func (v Values) Cards(ctx context.Context, requestID string) ([]botstate.Card, e
 	}
 	sort.Strings(keys)
 	out := make([]botstate.Card, 0, len(keys))
+	seen := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		var c botstate.Card
 		if err := json.Unmarshal(all[k], &c); err != nil {
 			return nil, mfa.Wrap(mfa.EInternal, err, "the card reference %q of request %s is unreadable", k, requestID)
 		}
+		// An earlier version's key sorts after the conversation's own key:
+		// the first card of a conversation wins.
+		if conv, _, _ := strings.Cut(k, " "); seen[conv] {
+			continue
+		} else {
+			seen[conv] = true
+		}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// FailedTurn returns what the failed turn of an activity left behind.
+func (v Values) FailedTurn(ctx context.Context, activityID string) (botstate.FailedTurn, error) {
+	var f botstate.FailedTurn
+	return f, v.get(ctx, nsFailed, activityID, &f)
+}
+
+// PutFailedTurn records that the turn of an activity failed.
+func (v Values) PutFailedTurn(ctx context.Context, activityID string, f botstate.FailedTurn) error {
+	if activityID == "" {
+		return mfa.Errorf(mfa.EInvalid, "a failed turn needs an activity id")
+	}
+	return v.put(ctx, nsFailed, activityID, f)
+}
+
+// DeleteFailedTurn forgets a failed turn.
+func (v Values) DeleteFailedTurn(ctx context.Context, activityID string) error {
+	return v.KV.Delete(ctx, nsFailed, activityID)
 }
 
 // Approvals returns the approvals conversation.

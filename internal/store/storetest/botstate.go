@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -124,6 +125,40 @@ func testBotCards(t *testing.T, s Store, _ *Clock) {
 		t.Fatalf("cards of R-2: %+v", got)
 	}
 	wantCode(t, s.AddCard(ctx, "R-1", botstate.Card{ConversationID: "a:1"}), mfa.EInvalid, "card without an activity id")
+	// One card per conversation: 60 status cards in one chat leave one to
+	// keep up to date, the latest.
+	for i := range 60 {
+		status := botstate.Card{Kind: botstate.CardRequest, ServiceURL: "https://smba.example/", ConversationID: "a:3", ActivityID: fmt.Sprint(100 + i)}
+		if err := s.AddCard(ctx, "R-3", status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := s.Cards(ctx, "R-3"); len(got) != 1 || got[0].ActivityID != "159" {
+		t.Fatalf("cards of R-3 after 60 in one chat: %+v, want the last one only", got)
+	}
+}
+
+func testBotFailedTurns(t *testing.T, s Store, _ *Clock) {
+	if _, err := s.FailedTurn(ctx, "act-1"); mfa.Code(err) != mfa.ENotFound {
+		t.Fatalf("no failed turn yet: %v", err)
+	}
+	f := botstate.FailedTurn{Request: "R-1", Attempt: 2, At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)}
+	if err := s.PutFailedTurn(ctx, "act-1", f); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FailedTurn(ctx, "act-1"); err != nil || !got.At.Equal(f.At) || got.Request != f.Request || got.Attempt != f.Attempt {
+		t.Fatalf("failed turn: %+v %v", got, err)
+	}
+	if err := s.DeleteFailedTurn(ctx, "act-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteFailedTurn(ctx, "act-1"); err != nil {
+		t.Fatalf("forgetting twice: %v", err)
+	}
+	if _, err := s.FailedTurn(ctx, "act-1"); mfa.Code(err) != mfa.ENotFound {
+		t.Fatalf("after delete: %v", err)
+	}
+	wantCode(t, s.PutFailedTurn(ctx, "", f), mfa.EInvalid, "failed turn without an activity id")
 }
 
 func testBotConversations(t *testing.T, s Store, _ *Clock) {

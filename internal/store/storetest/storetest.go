@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"BotUsers", testBotUsers},
 		{"BotApprovers", testBotApprovers},
 		{"BotCards", testBotCards},
+		{"BotFailedTurns", testBotFailedTurns},
 		{"BotConversations", testBotConversations},
 		{"BotEarlierFormat", testBotEarlierFormat},
 		{"Once", testOnce},
