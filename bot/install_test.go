@@ -183,7 +183,7 @@ func TestAskTargetInstallerFailures(t *testing.T) {
 	}{
 		"install refused": {
 			chat: func(string) (string, error) {
-				return "", &mfa.DirectoryError{Op: "install the Teams app", Status: 403, Permission: "TeamsAppInstallation.ReadWriteSelfForUser.All"}
+				return "", &mfa.DirectoryError{Op: "install the Teams app", Reason: mfa.ReasonForbidden, Permission: "TeamsAppInstallation.ReadWriteSelfForUser.All"}
 			},
 			wantErr: "lacks the permission TeamsAppInstallation.ReadWriteSelfForUser.All",
 		},

@@ -71,7 +71,7 @@ func goldenCases() map[string]Card {
 	partial.IssueTAP = false
 	partial.Result = &mfa.Result{
 		Removed: []mfa.Method{mfatest.AltMobile, mfatest.AuthApp},
-		Failed: []mfa.MethodFailure{{Method: mfatest.Mobile, Status: 400, Code: "badRequest", RequestID: "req-default",
+		Failed: []mfa.MethodFailure{{Method: mfatest.Mobile, Reason: "default_method", Code: "badRequest", RequestID: "req-default",
 			Message: "Cannot delete default method with other methods configured."}},
 		Remaining:       []mfa.Method{mfatest.Mobile},
 		SessionsRevoked: true, AuditRef: "9be01c44aa10 #57", FinishedAt: t0.Add(31 * time.Minute),

@@ -1,7 +1,6 @@
 package cards
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -250,9 +249,6 @@ func result(r *mfa.Request) []element {
 		out = append(out, row(f.Method.Describe(), "NOT removed", "Attention"))
 		detail := f.Message
 		var ids []string
-		if f.Status != 0 {
-			ids = append(ids, fmt.Sprintf("HTTP %d", f.Status))
-		}
 		if f.Code != "" {
 			ids = append(ids, f.Code)
 		}

@@ -73,7 +73,7 @@ func WriteRequest(w io.Writer, r *mfa.Request) {
 		for _, f := range res.Failed {
 			fmt.Fprintf(w, "  - %s: %s", f.Method.Describe(), f.Message)
 			if f.Code != "" {
-				fmt.Fprintf(w, " [%d %s, request-id %s]", f.Status, f.Code, dash(f.RequestID))
+				fmt.Fprintf(w, " [%s, request-id %s]", f.Code, dash(f.RequestID))
 			}
 			fmt.Fprintln(w)
 		}

@@ -68,7 +68,7 @@ func TestResetGolden(t *testing.T) {
 
 	r.State = mfa.StatePartial
 	r.Result.Removed = r.Result.Removed[:3]
-	r.Result.Failed = []mfa.MethodFailure{{Method: mfatest.Mobile, Status: 400, Code: "badRequest", RequestID: "b1c2d3",
+	r.Result.Failed = []mfa.MethodFailure{{Method: mfatest.Mobile, Reason: "default_method", Code: "badRequest", RequestID: "b1c2d3",
 		Message: "Cannot delete default method with other methods configured. Please change default method before deletion."}}
 	r.Result.Remaining = []mfa.Method{mfatest.Mobile}
 	b.Reset()

@@ -155,19 +155,46 @@ func TestDeleteUsesTypedCollections(t *testing.T) {
 func TestDeleteErrors(t *testing.T) {
 	s, d := newEnv(t, graphfake.Options{})
 	err := d.DeleteMethod(ctx, graphfake.DemoBobID, mfa.Method{Kind: mfa.KindFIDO2, ID: "gone"})
-	if de := dirErr(t, err); de.Status != 404 || de.Code != "itemNotFound" || !de.NotFound() || de.RequestID == "" {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonNotFound || de.Code != "itemNotFound" || !de.NotFound() || de.RequestID == "" {
 		t.Fatalf("missing: %+v", de)
 	}
 	err = d.DeleteMethod(ctx, graphfake.DemoAliceID, mfa.Method{Kind: mfa.KindPhone, ID: graphfake.MobilePhoneID, PhoneType: mfa.PhoneMobile})
 	de := dirErr(t, err)
-	if de.Status != 400 || de.Code != "badRequest" || !strings.Contains(de.Message, "Cannot delete default method") || mfa.Code(err) != mfa.EInvalid {
+	if de.Reason != mfa.ReasonDefaultMethod || de.Code != "badRequest" || !strings.Contains(de.Message, "Cannot delete default method") || mfa.Code(err) != mfa.EInvalid {
 		t.Fatalf("default: %+v", de)
 	}
 	s.FailNext("DELETE", "/users/*/authentication/fido2Methods/*", 403, "")
 	err = d.DeleteMethod(ctx, graphfake.DemoAliceID, mfa.Method{Kind: mfa.KindFIDO2, ID: "-2_GRUg2-HYz6_1YG4YRAQ2"})
-	if de := dirErr(t, err); de.Status != 403 || de.Permission != "UserAuthenticationMethod.ReadWrite.All" ||
+	if de := dirErr(t, err); de.Reason != mfa.ReasonForbidden || de.Permission != "UserAuthenticationMethod.ReadWrite.All" ||
 		!strings.Contains(mfa.Message(err), "UserAuthenticationMethod.ReadWrite.All") {
 		t.Fatalf("403: %+v", de)
+	}
+}
+
+// TestDefaultMethodIsRecognisedByItsError: only Graph's default-method
+// refusal is the default-method rule; any other bad request is Graph
+// refusing the call, reported with its own message.
+func TestDefaultMethodIsRecognisedByItsError(t *testing.T) {
+	s, d := newEnv(t, graphfake.Options{})
+	phone := mfa.Method{Kind: mfa.KindPhone, ID: graphfake.OfficePhoneID, PhoneType: mfa.PhoneOffice}
+	for _, tc := range []struct {
+		body string
+		want mfa.DirectoryReason
+	}{
+		{`{"error":{"code":"badRequest","message":"Cannot delete default method with other methods configured. Please change default method before deletion."}}`, mfa.ReasonDefaultMethod},
+		{`{"error":{"code":"badRequest","message":"The requested authentication method id of [e37fc753-ff3b-4958-9484-eaa9425c82bc] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed"}}`, mfa.ReasonDefaultMethod},
+		{`{"error":{"code":"badRequest","message":"Invalid phone method id."}}`, mfa.ReasonRejected},
+		{`{"error":{"code":"invalidRequest","message":"Cannot delete default method"}}`, mfa.ReasonRejected},
+	} {
+		s.FailNext("DELETE", "/users/*/authentication/phoneMethods/*", 400, tc.body)
+		err := d.DeleteMethod(ctx, graphfake.DemoAliceID, phone)
+		de := dirErr(t, err)
+		if de.Reason != tc.want {
+			t.Errorf("%s: reason %s, want %s", tc.body, de.Reason, tc.want)
+		}
+		if tc.want == mfa.ReasonRejected && !strings.Contains(mfa.Message(err), de.Message) {
+			t.Errorf("message %q does not report Graph's %q", mfa.Message(err), de.Message)
+		}
 	}
 }
 
@@ -176,17 +203,18 @@ func TestMalformedErrorBodiesDoNotPanic(t *testing.T) {
 	for _, tc := range []struct {
 		body   string
 		status int
+		reason mfa.DirectoryReason
 		code   string
 	}{
-		{`{"error":{"code":"badRequest"}}`, 400, "badRequest"},
-		{`{}`, 400, ""},
-		{"-", 404, ""},
-		{`{"error":{"message":"no code"}}`, 500, ""},
+		{`{"error":{"code":"badRequest"}}`, 400, mfa.ReasonRejected, "badRequest"},
+		{`{}`, 400, mfa.ReasonRejected, ""},
+		{"-", 404, mfa.ReasonNotFound, ""},
+		{`{"error":{"message":"no code"}}`, 500, mfa.ReasonUnavailable, ""},
 	} {
 		s.FailNext("GET", "/users/*/authentication/methods", tc.status, tc.body)
 		_, err := d.ListMethods(ctx, graphfake.DemoBobID)
 		de := dirErr(t, err)
-		if de.Status != tc.status || de.Code != tc.code || de.Error() == "" || mfa.Message(err) == "" {
+		if de.Reason != tc.reason || de.Code != tc.code || de.Error() == "" || mfa.Message(err) == "" {
 			t.Fatalf("%s: %+v", tc.body, de)
 		}
 	}
@@ -220,7 +248,7 @@ func TestThrottlingStormSurfaces(t *testing.T) {
 	s, d := newEnv(t, graphfake.Options{})
 	s.AddFault(graphfake.Fault{Path: "/users/*/revokeSignInSessions", Status: 429, RetryAfter: "0", Count: -1})
 	err := d.RevokeSessions(ctx, graphfake.DemoBobID)
-	if de := dirErr(t, err); de.Status != 429 || de.Code != "TooManyRequests" || mfa.Code(err) != mfa.ERateLimited {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonThrottled || de.Code != "TooManyRequests" || mfa.Code(err) != mfa.ERateLimited {
 		t.Fatalf("storm: %+v", de)
 	}
 	if n := s.Count("POST", "/users/*/revokeSignInSessions"); n != 4 {
@@ -232,7 +260,7 @@ func TestServerErrorMidPlan(t *testing.T) {
 	s, d := newEnv(t, graphfake.Options{})
 	s.FailNext("DELETE", "/users/*/authentication/phoneMethods/*", 500, "")
 	err := d.DeleteMethod(ctx, graphfake.DemoAliceID, mfa.Method{Kind: mfa.KindPhone, ID: graphfake.OfficePhoneID})
-	if de := dirErr(t, err); de.Status != 500 || mfa.Code(err) != mfa.EUnavailable {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonUnavailable || mfa.Code(err) != mfa.EUnavailable {
 		t.Fatalf("500: %+v", de)
 	}
 }
@@ -271,7 +299,7 @@ func TestCreateTAP(t *testing.T) {
 		t.Fatalf("fake has %+v", ms[len(ms)-1])
 	}
 	_, err = d.CreateTAP(ctx, graphfake.DemoAliceID, mfa.TAPRequest{Lifetime: 5 * time.Minute})
-	if de := dirErr(t, err); de.Status != 400 {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonRejected {
 		t.Fatalf("short lifetime: %+v", de)
 	}
 }
@@ -302,7 +330,7 @@ func TestPrivileges(t *testing.T) {
 	}
 	s.FailNext("GET", "/roleManagement/directory/roleEligibilityScheduleInstances", 403, "")
 	_, err := d.Privileges(ctx, graphfake.DemoBobID)
-	if de := dirErr(t, err); de.Status != 403 || de.Permission != "RoleManagement.Read.Directory" {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonForbidden || de.Permission != "RoleManagement.Read.Directory" {
 		t.Fatalf("403: %+v", de)
 	}
 }
@@ -381,7 +409,7 @@ func TestTokenReachesAConfiguredHost(t *testing.T) {
 	}
 	// With another token the fake refuses, so the check above can fail.
 	other, _ := graph.New(graph.Config{BaseURL: ts.URL, Credential: &staticCredential{token: "other"}, HTTPClient: ts.Client()})
-	if _, err := other.FindUser(ctx, "bob@contoso.com"); !mfa.IsDirectoryStatus(err, 401) || mfa.Code(err) != mfa.EForbidden {
+	if _, err := other.FindUser(ctx, "bob@contoso.com"); !mfa.IsDirectoryReason(err, mfa.ReasonUnauthenticated) || mfa.Code(err) != mfa.EForbidden {
 		t.Fatalf("wrong token: %v", err)
 	}
 }

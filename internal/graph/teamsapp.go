@@ -26,7 +26,7 @@ func (d *Directory) InstallBotForUser(ctx context.Context, userID, catalogAppID 
 		"teamsApp@odata.bind": d.base + "/v1.0/appCatalogs/teamsApps/" + catalogAppID,
 	})
 	if _, err := apps.Post(ctx, body, nil); err != nil {
-		if err = fail("install the Teams app for user "+userID, PermTeamsAppInstall, err); !mfa.IsDirectoryStatus(err, 409) {
+		if err = fail("install the Teams app for user "+userID, PermTeamsAppInstall, err); !mfa.IsDirectoryReason(err, mfa.ReasonConflict) {
 			return "", err
 		}
 	}

@@ -77,7 +77,7 @@ func TestInstallBotForUserErrors(t *testing.T) {
 	s, d := newTeamsEnv(t)
 	s.FailNext("POST", "/users/*/teamwork/installedApps", 403, "")
 	_, err := d.InstallBotForUser(ctx, graphfake.DemoAliceID, catalogAppID)
-	if de := dirErr(t, err); de.Status != 403 || de.Permission != "TeamsAppInstallation.ReadWriteSelfForUser.All" {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonForbidden || de.Permission != "TeamsAppInstallation.ReadWriteSelfForUser.All" {
 		t.Fatalf("403: %+v", de)
 	}
 	if len(s.InstalledApps(graphfake.DemoAliceID)) != 0 {
@@ -86,14 +86,14 @@ func TestInstallBotForUserErrors(t *testing.T) {
 	// A 403 on reading the chat names the same permission.
 	s.FailNext("GET", "/users/*/teamwork/installedApps/*/chat", 403, "")
 	_, err = d.InstallBotForUser(ctx, graphfake.DemoAliceID, catalogAppID)
-	if de := dirErr(t, err); de.Status != 403 || de.Permission != graph.PermTeamsAppInstall {
+	if de := dirErr(t, err); de.Reason != mfa.ReasonForbidden || de.Permission != graph.PermTeamsAppInstall {
 		t.Fatalf("403 on chat: %+v", de)
 	}
 	// An app missing from the catalog and an unknown user are 404s.
-	if _, err := d.InstallBotForUser(ctx, graphfake.DemoAliceID, "not-in-catalog"); !mfa.IsDirectoryStatus(err, 404) {
+	if _, err := d.InstallBotForUser(ctx, graphfake.DemoAliceID, "not-in-catalog"); !mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
 		t.Fatalf("unknown app: %v", err)
 	}
-	if _, err := d.InstallBotForUser(ctx, "00000000-0000-4000-8000-00000000dead", catalogAppID); !mfa.IsDirectoryStatus(err, 404) {
+	if _, err := d.InstallBotForUser(ctx, "00000000-0000-4000-8000-00000000dead", catalogAppID); !mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
 		t.Fatalf("unknown user: %v", err)
 	}
 	if _, err := d.InstallBotForUser(ctx, graphfake.DemoAliceID, ""); mfa.Code(err) != mfa.EInvalid {

@@ -23,7 +23,7 @@ func (d *Directory) FindUser(ctx context.Context, key string) (mfa.User, error) 
 		return toUser(u), nil
 	}
 	err = fail("look up user "+key, PermUserRead, err)
-	if !mfa.IsDirectoryStatus(err, 404) {
+	if !mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
 		return mfa.User{}, err
 	}
 	if strings.Contains(key, "@") {
@@ -51,7 +51,7 @@ func (d *Directory) Manager(ctx context.Context, userID string) (mfa.User, error
 	})
 	if err != nil {
 		err = fail("look up the manager of "+userID, PermUserRead, err)
-		if mfa.IsDirectoryStatus(err, 404) {
+		if mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
 			return mfa.User{}, mfa.Wrap(mfa.ENotFound, err, "the user has no manager in the directory")
 		}
 		return mfa.User{}, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mfabot/mfabot/internal/graphrules"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
@@ -22,12 +23,6 @@ func kindOfCollection(coll string) (mfa.MethodKind, bool) {
 		return kind, true
 	}
 	return "", false
-}
-
-// inVersion reports whether Graph serves the kind's collection in the
-// version: hardware OATH is beta only.
-func inVersion(k mfa.MethodKind, version string) bool {
-	return k != mfa.KindHardwareOATH || version == "beta"
 }
 
 func odataType(k mfa.MethodKind) string {
@@ -93,7 +88,7 @@ func (s *Server) listMethods(w http.ResponseWriter, r *http.Request) {
 	var kind mfa.MethodKind
 	if coll != "" {
 		k, ok := kindOfCollection(coll)
-		if !ok || !inVersion(k, version(r)) {
+		if !ok || !graphrules.InVersion(k, version(r)) {
 			writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+coll+"'.")
 			return
 		}
@@ -128,7 +123,7 @@ func (s *Server) getMethod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kind, ok := kindOfCollection(coll)
-	if !ok || !inVersion(kind, version(r)) {
+	if !ok || !graphrules.InVersion(kind, version(r)) {
 		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+coll+"'.")
 		return
 	}
@@ -170,7 +165,7 @@ func (s *Server) deleteMethod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kind, ok := kindOfCollection(coll)
-	if !ok || !inVersion(kind, version(r)) {
+	if !ok || !graphrules.InVersion(kind, version(r)) {
 		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+coll+"'.")
 		return
 	}
@@ -187,14 +182,12 @@ func (s *Server) deleteMethod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := u.Methods[idx]
-	if m.ID == u.DefaultMethodID && s.blocksDefault(u, m) {
-		msg := "Cannot delete default method with other methods configured. Please change default method before deletion."
-		writeErrorInner(w, r, http.StatusBadRequest, "badRequest", msg, map[string]any{"message": msg})
-		return
-	}
-	if m.Kind == mfa.KindPhone && m.PhoneType == mfa.PhoneMobile &&
-		slices.ContainsFunc(u.Methods, func(x Method) bool { return x.Kind == mfa.KindPhone && x.PhoneType == mfa.PhoneAlternateMobile }) {
-		badRequest(w, r, "Cannot delete the mobile phone method while an alternate mobile phone method exists. Update the mobile number or delete the alternate mobile number first.")
+	if rf := graphrules.DeleteRefusal(ruleMethods(u.Methods), m.rule(), m.ID == u.DefaultMethodID, s.opts.AnyMethodBlocksDefault); rf != nil {
+		status := http.StatusBadRequest
+		if rf.Reason == mfa.ReasonNotFound {
+			status = http.StatusNotFound
+		}
+		writeErrorInner(w, r, status, rf.Code, rf.Message, map[string]any{"message": rf.Message})
 		return
 	}
 	u.Methods = slices.Delete(u.Methods, idx, idx+1)
@@ -204,22 +197,17 @@ func (s *Server) deleteMethod(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// blocksDefault reports whether another method keeps the default one
-// from being deleted.
-func (s *Server) blocksDefault(u *User, def Method) bool {
-	for _, x := range u.Methods {
-		if x.ID == def.ID && x.Kind == def.Kind || x.Kind == mfa.KindPassword {
-			continue
-		}
-		if s.opts.AnyMethodBlocksDefault {
-			return true
-		}
-		switch x.Kind {
-		case mfa.KindPhone, mfa.KindAuthenticator, mfa.KindSoftwareOATH, mfa.KindHardwareOATH:
-			return true
-		}
+// rule is the method as internal/graphrules sees it.
+func (m Method) rule() mfa.Method {
+	return mfa.Method{Kind: m.Kind, ID: m.ID, PhoneType: m.PhoneType}
+}
+
+func ruleMethods(ms []Method) []mfa.Method {
+	out := make([]mfa.Method, len(ms))
+	for i, m := range ms {
+		out[i] = m.rule()
 	}
-	return false
+	return out
 }
 
 // createMethod supports POST temporaryAccessPassMethods.

@@ -82,7 +82,7 @@ func TestEveryAlertReachesTheWebhookAndTheAudit(t *testing.T) {
 	// sessions, so the reset ends partial and security is told.
 	g.dir.Fail = func(op, user string) error {
 		if op == "revoke" {
-			return &mfa.DirectoryError{Op: "revoke sessions", Status: 403, Permission: "User.RevokeSessions.All"}
+			return &mfa.DirectoryError{Op: "revoke sessions", Reason: mfa.ReasonForbidden, Permission: "User.RevokeSessions.All"}
 		}
 		return nil
 	}

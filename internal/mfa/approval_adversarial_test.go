@@ -44,7 +44,7 @@ func TestApproverOutsideTheGroupIsRefused(t *testing.T) {
 	// A failing group lookup refuses too: the check fails closed.
 	g.dir.Fail = func(op, user string) error {
 		if op == "member" {
-			return &mfa.DirectoryError{Op: "check group membership", Status: 503}
+			return &mfa.DirectoryError{Op: "check group membership", Reason: mfa.ReasonUnavailable}
 		}
 		return nil
 	}

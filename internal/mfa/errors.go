@@ -81,24 +81,52 @@ func Message(err error) string {
 	return "Something went wrong inside mfabot; the details are in its log."
 }
 
+// DirectoryReason is what an answer of the directory means to the domain.
+// internal/graph translates Microsoft Graph's statuses and error codes into
+// one of these; the domain never sees an HTTP status.
+type DirectoryReason string
+
+// Directory reasons.
+const (
+	// ReasonNotFound: the user or method does not exist (or no longer).
+	ReasonNotFound DirectoryReason = "not_found"
+	// ReasonDefaultMethod: Graph keeps the user's default method while other
+	// methods remain ("Cannot delete default method with other methods
+	// configured").
+	ReasonDefaultMethod DirectoryReason = "default_method"
+	// ReasonRejected: Graph refused the request as it was (any other bad
+	// request); Message says why.
+	ReasonRejected DirectoryReason = "rejected"
+	// ReasonConflict: the object already exists.
+	ReasonConflict DirectoryReason = "conflict"
+	// ReasonUnauthenticated: Graph did not accept the app's credentials.
+	ReasonUnauthenticated DirectoryReason = "unauthenticated"
+	// ReasonForbidden: the app lacks a permission (Permission names it).
+	ReasonForbidden DirectoryReason = "forbidden"
+	// ReasonThrottled: Graph is throttling the app.
+	ReasonThrottled DirectoryReason = "throttled"
+	// ReasonUnavailable: Graph failed or could not be reached; the outcome
+	// of a write is unknown.
+	ReasonUnavailable DirectoryReason = "unavailable"
+	// ReasonUnexpected: an answer mfabot does not understand.
+	ReasonUnexpected DirectoryReason = "unexpected"
+)
+
 // DirectoryError is an error answered by the directory (Microsoft Graph),
-// reduced to what the domain needs: the HTTP status, Graph's error code and
+// reduced to what the domain needs: what it means, Graph's error code and
 // message, and the request id that Microsoft support asks for.
 type DirectoryError struct {
-	Op         string // what was attempted, e.g. "delete phone method"
-	Status     int    // HTTP status; 0 when the request did not get an answer
-	Code       string // Graph error code, e.g. "badRequest"
-	Message    string // Graph error message
-	RequestID  string // Graph request-id
-	Permission string // the permission the call needs, named on 403
-	Err        error  // transport error, when Status is 0
+	Op         string          // what was attempted, e.g. "delete phone method"
+	Reason     DirectoryReason // what the answer means
+	Code       string          // Graph error code, e.g. "badRequest"
+	Message    string          // Graph error message
+	RequestID  string          // Graph request-id
+	Permission string          // the permission the call needs, named when forbidden
+	Err        error           // transport error, when there was no answer
 }
 
 func (e *DirectoryError) Error() string {
-	s := e.Op + ": "
-	if e.Status != 0 {
-		s += fmt.Sprintf("status %d", e.Status)
-	}
+	s := e.Op + ": " + string(e.Reason)
 	if e.Code != "" {
 		s += " " + e.Code
 	}
@@ -109,55 +137,62 @@ func (e *DirectoryError) Error() string {
 		s += " (request-id " + e.RequestID + ")"
 	}
 	if e.Err != nil {
-		s += e.Err.Error()
+		s += ": " + e.Err.Error()
 	}
 	return s
 }
 
 func (e *DirectoryError) Unwrap() error { return e.Err }
 
-// NotFound reports a 404 answer.
-func (e *DirectoryError) NotFound() bool { return e.Status == 404 }
+// NotFound reports that the object does not exist.
+func (e *DirectoryError) NotFound() bool { return e.Reason == ReasonNotFound }
 
-// IsDirectoryStatus reports whether err is a DirectoryError with the status.
-func IsDirectoryStatus(err error, status int) bool {
+// IsDirectoryReason reports whether err is a DirectoryError with the reason.
+func IsDirectoryReason(err error, r DirectoryReason) bool {
 	var d *DirectoryError
-	return errors.As(err, &d) && d.Status == status
+	return errors.As(err, &d) && d.Reason == r
 }
 
 func (e *DirectoryError) code() ErrorCode {
-	switch {
-	case e.Status == 404:
+	switch e.Reason {
+	case ReasonNotFound:
 		return ENotFound
-	case e.Status == 400:
+	case ReasonRejected, ReasonDefaultMethod:
 		return EInvalid
-	case e.Status == 401 || e.Status == 403:
+	case ReasonConflict:
+		return EConflict
+	case ReasonUnauthenticated, ReasonForbidden:
 		return EForbidden
-	case e.Status == 429:
+	case ReasonThrottled:
 		return ERateLimited
-	case e.Status == 0 || e.Status >= 500:
+	case ReasonUnavailable:
 		return EUnavailable
 	}
 	return EInternal
 }
 
-// Human explains the error to people, naming the missing permission on 403.
+// Human explains the error to people, naming the missing permission when
+// the app lacks one.
 func (e *DirectoryError) Human() string {
-	switch {
-	case e.Status == 403 && e.Permission != "":
-		return fmt.Sprintf("Microsoft Graph refused to %s: the app lacks the permission %s (ask an admin to grant it and consent).", e.Op, e.Permission)
-	case e.Status == 403:
+	switch e.Reason {
+	case ReasonForbidden:
+		if e.Permission != "" {
+			return fmt.Sprintf("Microsoft Graph refused to %s: the app lacks the permission %s (ask an admin to grant it and consent).", e.Op, e.Permission)
+		}
 		return fmt.Sprintf("Microsoft Graph refused to %s: permission denied.", e.Op)
-	case e.Status == 401:
-		return fmt.Sprintf("Microsoft Graph did not accept mfabot's credentials while trying to %s; check AZURE_CLIENT_ID and its secret or certificate.", e.Op)
-	case e.Status == 429:
+	case ReasonUnauthenticated:
+		return fmt.Sprintf("Microsoft Graph did not accept mfabot's credentials while trying to %s; check the app registration's client id and its secret or certificate.", e.Op)
+	case ReasonThrottled:
 		return fmt.Sprintf("Microsoft Graph is throttling mfabot (while trying to %s); try again in a minute.", e.Op)
-	case e.Status == 0:
-		return fmt.Sprintf("Microsoft Graph could not be reached while trying to %s.", e.Op)
-	case e.Status >= 500:
-		return fmt.Sprintf("Microsoft Graph failed (status %d) while trying to %s; try again later.", e.Status, e.Op)
+	case ReasonUnavailable:
+		if e.Err != nil {
+			return fmt.Sprintf("Microsoft Graph could not be reached while trying to %s.", e.Op)
+		}
+		return fmt.Sprintf("Microsoft Graph failed while trying to %s; try again later.", e.Op)
+	case ReasonNotFound:
+		return fmt.Sprintf("Microsoft Graph found nothing to %s.", e.Op)
 	}
-	msg := fmt.Sprintf("Microsoft Graph answered %d to %s", e.Status, e.Op)
+	msg := fmt.Sprintf("Microsoft Graph refused to %s", e.Op)
 	if e.Message != "" {
 		msg += ": " + e.Message
 	}

@@ -79,7 +79,7 @@ type execution struct {
 	mu   sync.Mutex
 	res  *Result
 	done map[string]Step
-	errs map[string]error // last 400 answer per method key
+	errs map[string]error // last default-method refusal per method key
 	// refused is set when the target may no longer be reset.
 	refused bool
 }
@@ -176,8 +176,9 @@ func (ex *execution) refuse(ctx context.Context, why string) {
 }
 
 // deleteAll deletes ms concurrently and returns the methods Graph refused
-// with 400 (the default-method rule) for a later wave. Other failures are
-// recorded as failures at once.
+// as the user's default method (kept while other methods remain) for a
+// later wave. Any other refusal is recorded as a failure at once, with
+// Graph's own reason.
 func (ex *execution) deleteAll(ctx context.Context, ms []Method) []Method {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -191,9 +192,9 @@ func (ex *execution) deleteAll(ctx context.Context, ms []Method) []Method {
 			defer wg.Done()
 			err := ex.s.dir.DeleteMethod(ctx, ex.r.Target.ID, m)
 			switch {
-			case err == nil || IsDirectoryStatus(err, 404):
+			case err == nil || IsDirectoryReason(err, ReasonNotFound):
 				ex.removed(ctx, m, err != nil)
-			case IsDirectoryStatus(err, 400):
+			case IsDirectoryReason(err, ReasonDefaultMethod):
 				mu.Lock()
 				refused = append(refused, m)
 				mu.Unlock()
@@ -239,13 +240,13 @@ func (ex *execution) fail(ctx context.Context, m Method, err error) {
 	f := MethodFailure{Method: m, Message: Message(err)}
 	var d *DirectoryError
 	if errors.As(err, &d) {
-		f.Status, f.Code, f.RequestID = d.Status, d.Code, d.RequestID
-		if d.Status == 400 {
+		f.Reason, f.Code, f.RequestID = string(d.Reason), d.Code, d.RequestID
+		if d.Reason == ReasonDefaultMethod {
 			f.Message = strings.TrimSpace(d.Message + " This is most likely the user's default sign-in method, which Graph keeps while other methods remain: reset with profile \"all\", or have the user change their default method, then reset again.")
 		}
 	}
 	_, _ = ex.s.audit(ctx, AuditMethodFailed, ex.r, "system", map[string]string{
-		"method": m.Describe(), "status": strconv.Itoa(f.Status), "code": f.Code, "message": f.Message, "graphRequestId": f.RequestID})
+		"method": m.Describe(), "reason": f.Reason, "code": f.Code, "message": f.Message, "graphRequestId": f.RequestID})
 	ex.mu.Lock()
 	ex.res.Failed = append(ex.res.Failed, f)
 	ex.mu.Unlock()

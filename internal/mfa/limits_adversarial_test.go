@@ -193,7 +193,7 @@ func TestFailedResetThatChangedNothingDoesNotCountAgainstTheTarget(t *testing.T)
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	g.dir.Fail = func(op, user string) error {
 		if op == "delete" {
-			return &mfa.DirectoryError{Op: "delete method", Status: 503, Code: "serviceNotAvailable", Message: "busy"}
+			return &mfa.DirectoryError{Op: "delete method", Reason: mfa.ReasonUnavailable, Code: "serviceNotAvailable", Message: "busy"}
 		}
 		return nil
 	}

@@ -46,7 +46,7 @@ func TestUserIsToldInTeamsAndByMail(t *testing.T) {
 
 func TestNotificationFailuresAreAuditedNotFatal(t *testing.T) {
 	g := newRig(t, func(p *mfa.Policy) { p.MailFrom = "it-security@contoso.com" })
-	g.mail.Err = &mfa.DirectoryError{Op: "send mail", Status: 403, Permission: "Mail.Send"}
+	g.mail.Err = &mfa.DirectoryError{Op: "send mail", Reason: mfa.ReasonForbidden, Permission: "Mail.Send"}
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	if done := g.approveAndRun(r.ID); done.State != mfa.StateCompleted {
 		t.Fatalf("state %s", done.State)

@@ -155,7 +155,7 @@ type Result struct {
 // MethodFailure is a method Graph refused to delete, with why.
 type MethodFailure struct {
 	Method    Method `json:"method"`
-	Status    int    `json:"status,omitempty"`
+	Reason    string `json:"reason,omitempty"` // a DirectoryReason
 	Code      string `json:"code,omitempty"`
 	Message   string `json:"message"`
 	RequestID string `json:"requestId,omitempty"`

@@ -184,7 +184,7 @@ func TestProtectedTargetsAreRefusedAndFailClosed(t *testing.T) {
 	// A failing role lookup refuses.
 	e.dir.Fail = func(op, user string) error {
 		if op == "privileges" {
-			return &mfa.DirectoryError{Op: "list directory roles", Status: 403, Permission: "RoleManagement.Read.Directory"}
+			return &mfa.DirectoryError{Op: "list directory roles", Reason: mfa.ReasonForbidden, Permission: "RoleManagement.Read.Directory"}
 		}
 		return nil
 	}
@@ -270,7 +270,7 @@ func TestPartialWhenGraphFailsMidPlan(t *testing.T) {
 	var n atomic.Int32
 	e.dir.Fail = func(op, user string) error {
 		if op == "delete" && n.Add(1) == 2 {
-			return &mfa.DirectoryError{Op: "delete method", Status: 503, Code: "serviceNotAvailable", Message: "busy", RequestID: "rid-503"}
+			return &mfa.DirectoryError{Op: "delete method", Reason: mfa.ReasonUnavailable, Code: "serviceNotAvailable", Message: "busy", RequestID: "rid-503"}
 		}
 		return nil
 	}

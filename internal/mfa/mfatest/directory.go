@@ -6,17 +6,20 @@ package mfatest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/mfabot/mfabot/internal/graphrules"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
 // Directory is an in-memory mfa.Directory. It applies Graph's rules that
-// the reset depends on: the default method cannot be deleted while other
-// non-password methods remain (400), mobile cannot go while alternateMobile
-// exists (400), a missing method is 404. Fail injects errors by operation.
+// the reset depends on from internal/graphrules, the same table the fake
+// Graph answers from: the default method cannot be deleted while other
+// methods remain, mobile cannot go while alternateMobile exists, a missing
+// method is not found. Fail injects errors by operation.
 type Directory struct {
 	mu       sync.Mutex
 	Users    map[string]mfa.User        // by id
@@ -116,7 +119,8 @@ func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Metho
 	return append([]mfa.Method(nil), d.Methods[userID]...), nil
 }
 
-// DeleteMethod deletes under Graph's rules.
+// DeleteMethod deletes under Graph's rules (internal/graphrules, the table
+// the fake Graph answers from too).
 func (d *Directory) DeleteMethod(ctx context.Context, userID string, m mfa.Method) error {
 	if err := d.call("delete", userID+" "+m.Key()); err != nil {
 		return err
@@ -124,45 +128,16 @@ func (d *Directory) DeleteMethod(ctx context.Context, userID string, m mfa.Metho
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	ms := d.Methods[userID]
-	idx := -1
-	others := 0
-	hasAlt := false
-	for i, x := range ms {
-		if x.Key() == m.Key() {
-			idx = i
-		} else if countsAgainstDefault(x) {
-			others++
+	if r := graphrules.DeleteRefusal(ms, m, d.Default[userID] == m.Key(), false); r != nil {
+		e := &mfa.DirectoryError{Op: "delete the " + mfa.KindName(m.Kind) + " method", Reason: r.Reason, Code: r.Code, Message: r.Message}
+		if r.Reason == mfa.ReasonDefaultMethod {
+			e.RequestID = "req-default"
 		}
-		if x.Kind == mfa.KindPhone && x.PhoneType == mfa.PhoneAlternateMobile {
-			hasAlt = true
-		}
+		return e
 	}
-	switch {
-	case idx < 0:
-		return &mfa.DirectoryError{Op: "delete " + string(m.Kind) + " method", Status: 404, Code: "itemNotFound", Message: "not found"}
-	case m.Kind == mfa.KindPassword:
-		return &mfa.DirectoryError{Op: "delete password method", Status: 400, Code: "badRequest", Message: "password cannot be deleted"}
-	case d.Default[userID] == m.Key() && others > 0:
-		return &mfa.DirectoryError{Op: "delete " + string(m.Kind) + " method", Status: 400, Code: "badRequest",
-			Message: "Cannot delete default method with other methods configured. Please change default method before deletion.", RequestID: "req-default"}
-	case m.Kind == mfa.KindPhone && m.PhoneType == mfa.PhoneMobile && hasAlt:
-		return &mfa.DirectoryError{Op: "delete phone method", Status: 400, Code: "badRequest", Message: "alternateMobile exists"}
-	}
+	idx := slices.IndexFunc(ms, func(x mfa.Method) bool { return x.Key() == m.Key() })
 	d.Methods[userID] = append(ms[:idx:idx], ms[idx+1:]...)
 	return nil
-}
-
-// countsAgainstDefault reports whether a method blocks deleting the default
-// method. Graph documents "other methods" without a list; the fakes take the
-// methods that can be a default second factor (phones, Authenticator, OATH),
-// which matches the portal removing exactly those while FIDO2, Windows Hello
-// and email may stay. The service handles the other reading too (partial).
-func countsAgainstDefault(m mfa.Method) bool {
-	switch m.Kind {
-	case mfa.KindPhone, mfa.KindAuthenticator, mfa.KindSoftwareOATH, mfa.KindHardwareOATH:
-		return true
-	}
-	return false
 }
 
 // RevokeSessions counts revocations.

@@ -37,7 +37,7 @@ func fullRequest(id string, loc *time.Location) *mfa.Request {
 		Override:        "CEO asked, incident 99",
 		Result: &mfa.Result{
 			Removed:         []mfa.Method{phone},
-			Failed:          []mfa.MethodFailure{{Method: app, Status: 400, Code: "badRequest", Message: "default method", RequestID: "req-1"}},
+			Failed:          []mfa.MethodFailure{{Method: app, Reason: "default_method", Code: "badRequest", Message: "default method", RequestID: "req-1"}},
 			Remaining:       []mfa.Method{app},
 			SessionsRevoked: true,
 			RevokeError:     "none",
