@@ -56,9 +56,11 @@ func TestSequentialIsOneRoundTripPerCall(t *testing.T) {
 			if n == 1 {
 				want = 2 // a lone method is deleted at the first try
 			}
+			// The listing reads hardware OATH tokens from Graph's beta API
+			// beside v1.0's methods: one more call, in the same round trip.
 			trips, calls := e.measure()
-			if trips != want || calls != want {
-				t.Errorf("%d round trips and %d calls, want %d of each:%s", trips, calls, want, e.requestLog())
+			if trips != want || calls != want+1 {
+				t.Errorf("%d round trips and %d calls, want %d and %d:%s", trips, calls, want, want+1, e.requestLog())
 			}
 		})
 	}

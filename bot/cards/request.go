@@ -286,6 +286,9 @@ func result(r *mfa.Request) []element {
 	if res.Error != "" {
 		fs = append(fs, fact{"Error", res.Error})
 	}
+	if res.Unchecked != "" {
+		fs = append(fs, fact{"Not checked", res.Unchecked})
+	}
 	fs = append(fs, fact{"Finished", FormatTime(res.FinishedAt)}, fact{"Audit record", res.AuditRef})
 	out = append(out, factSet(fs...))
 	if r.State == mfa.StateCompleted {

@@ -84,6 +84,9 @@ func WriteRequest(w io.Writer, r *mfa.Request) {
 			fmt.Fprintf(w, "  - %s\n", m.Describe())
 		}
 	}
+	if res.Unchecked != "" {
+		fmt.Fprintf(w, "Not checked: %s\n", res.Unchecked)
+	}
 	switch {
 	case res.SessionsRevoked:
 		fmt.Fprintln(w, "Sessions: revoked")

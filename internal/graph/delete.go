@@ -39,7 +39,11 @@ func (d *Directory) DeleteMethod(ctx context.Context, userID string, m mfa.Metho
 	default:
 		return mfa.Errorf(mfa.EInvalid, "mfabot does not delete %s methods", mfa.KindName(m.Kind))
 	}
-	return fail(op, PermMethodsWrite, err)
+	perm := PermMethodsWrite
+	if m.Kind == mfa.KindHardwareOATH {
+		perm = PermHardwareOATH
+	}
+	return fail(op, perm, err)
 }
 
 // deleteBeta sends a DELETE to Graph's beta endpoint, for collections the

@@ -32,8 +32,9 @@
 //	install the bot for a user (opt.) TeamsAppInstallation.ReadWriteSelfForUser.All  POST/GET /users/{id}/teamwork/installedApps, GET …/chat
 //
 // UserAuthenticationMethod.ReadWrite.All includes the read permission, so
-// a deployment may grant it alone for the methods. Deleting hardware OATH
-// tokens uses the beta endpoint with the same permission.
+// a deployment may grant it alone for the methods. Hardware OATH tokens are
+// beta only (listed and unassigned through /beta/users/{id}/authentication/
+// hardwareOathMethods) and need UserAuthMethod-HardwareOATH.ReadWrite.All.
 //
 // TeamsAppInstallation.ReadWriteSelfForUser.All lets the app install,
 // read and remove only itself in users' personal scope; it also covers

@@ -107,6 +107,32 @@ func TestListMethodsMasksPhones(t *testing.T) {
 	}
 }
 
+// TestHardwareOATHTokensAreListedThroughBeta: v1.0 does not list them, so
+// the beta collection is read beside it; when it cannot be (a missing
+// permission, a cloud without the beta API) the other methods come back
+// with an error that names the tokens as unchecked.
+func TestHardwareOATHTokensAreListedThroughBeta(t *testing.T) {
+	s, d := newEnv(t, graphfake.Options{})
+	ms, err := d.ListMethods(ctx, graphfake.DemoCarolID)
+	if err != nil || !slices.ContainsFunc(ms, func(m mfa.Method) bool { return m.Kind == mfa.KindHardwareOATH && m.Label == "Token 1234" }) {
+		t.Fatalf("%v %+v", err, ms)
+	}
+	if s.Count("GET", "/users/*/authentication/hardwareOathMethods") != 1 {
+		t.Fatal("beta collection not read")
+	}
+	for _, status := range []int{403, 400} {
+		s.FailNext("GET", "/users/*/authentication/hardwareOathMethods", status, "")
+		ms, err = d.ListMethods(ctx, graphfake.DemoCarolID)
+		var inc *mfa.IncompleteListError
+		if !errors.As(err, &inc) || inc.Kind != mfa.KindHardwareOATH || len(ms) != 5 {
+			t.Fatalf("%d: %v %+v", status, err, ms)
+		}
+		if status == 403 && !strings.Contains(inc.Human(), graph.PermHardwareOATH) {
+			t.Fatalf("403 does not name the permission: %s", inc.Human())
+		}
+	}
+}
+
 func TestDeleteUsesTypedCollections(t *testing.T) {
 	s, d := newEnv(t, graphfake.Options{})
 	ms, _ := d.ListMethods(ctx, graphfake.DemoCarolID)
@@ -143,8 +169,8 @@ func TestDeleteUsesTypedCollections(t *testing.T) {
 	want := []string{
 		"/v1.0/users/" + graphfake.DemoCarolID + "/authentication/phoneMethods/" + graphfake.MobilePhoneID,
 		"/v1.0/users/" + graphfake.DemoCarolID + "/authentication/windowsHelloForBusinessMethods/b5e01f81-1f81-b5e0-811f-e0b5811fe0b5",
-		"/beta/users/" + graphfake.DemoCarolID + "/authentication/hardwareOathMethods/aad49556-fd6d-4a8a-9b44-9c4b45e4ac11",
 		"/v1.0/users/" + graphfake.DemoCarolID + "/authentication/emailMethods/" + graphfake.EmailMethodID,
+		"/beta/users/" + graphfake.DemoCarolID + "/authentication/hardwareOathMethods/aad49556-fd6d-4a8a-9b44-9c4b45e4ac11",
 		"/v1.0/users/" + graphfake.DemoCarolID + "/authentication/microsoftAuthenticatorMethods/6803c096-c096-6803-96c0-036896c00368",
 	}
 	if !slices.Equal(paths, want) {

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
@@ -10,9 +11,30 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// ListMethods lists the user's methods. Phone numbers are masked here and
-// never leave the package in full.
+// ListMethods lists the user's methods: v1.0's types and, beside them,
+// the hardware OATH tokens from Graph's beta API. When the tokens cannot be
+// listed it returns the other methods with an *mfa.IncompleteListError.
+// Phone numbers are masked here and never leave the package in full.
 func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Method, error) {
+	var (
+		hw    []mfa.Method
+		hwErr error
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() { hw, hwErr = d.listHardwareOath(ctx, userID) })
+	out, err := d.listV1Methods(ctx, userID)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, hw...)
+	if hwErr != nil {
+		return out, &mfa.IncompleteListError{Kind: mfa.KindHardwareOATH, Err: hwErr}
+	}
+	return out, nil
+}
+
+func (d *Directory) listV1Methods(ctx context.Context, userID string) ([]mfa.Method, error) {
 	res, err := d.client.Users().ByUserId(userID).Authentication().Methods().Get(ctx, nil)
 	if err != nil {
 		return nil, fail("list authentication methods", PermMethodsRead, err)
@@ -23,7 +45,8 @@ func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Metho
 			return out, nil
 		}
 		for _, m := range res.GetValue() {
-			if m != nil {
+			// Hardware OATH tokens come from the beta listing only.
+			if m != nil && str(m.GetOdataType()) != "#microsoft.graph.hardwareOathAuthenticationMethod" {
 				out = append(out, toMethod(m))
 			}
 		}
@@ -38,8 +61,8 @@ func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Metho
 	}
 }
 
-// toMethod converts one SDK method. Types the SDK does not know (hardware
-// OATH is beta only) arrive as the base type with their @odata.type.
+// toMethod converts one SDK method. Types the SDK does not know arrive as
+// the base type with their @odata.type.
 func toMethod(m models.AuthenticationMethodable) mfa.Method {
 	out := mfa.Method{ID: str(m.GetId())}
 	switch v := m.(type) {
@@ -66,15 +89,7 @@ func toMethod(m models.AuthenticationMethodable) mfa.Method {
 	case models.PasswordAuthenticationMethodable:
 		out.Kind, out.Created = mfa.KindPassword, tm(v.GetCreatedDateTime())
 	default:
-		switch t := str(m.GetOdataType()); t {
-		case "#microsoft.graph.hardwareOathAuthenticationMethod":
-			out.Kind = mfa.KindHardwareOATH
-			if s, ok := m.GetAdditionalData()["displayName"].(*string); ok {
-				out.Label = str(s)
-			}
-		default:
-			out.Kind, out.Label = mfa.KindUnknown, strings.TrimPrefix(t, "#microsoft.graph.")
-		}
+		out.Kind, out.Label = mfa.KindUnknown, strings.TrimPrefix(str(m.GetOdataType()), "#microsoft.graph.")
 	}
 	return out
 }

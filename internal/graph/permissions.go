@@ -16,6 +16,7 @@ const (
 	PermGroupMemberRead = "GroupMember.Read.All"
 	PermRoleRead        = "RoleManagement.Read.Directory"
 	PermMailSend        = "Mail.Send"
+	PermHardwareOATH    = "UserAuthMethod-HardwareOATH.ReadWrite.All"
 	PermTeamsAppInstall = "TeamsAppInstallation.ReadWriteSelfForUser.All"
 )
 
@@ -25,6 +26,7 @@ var Permissions = []Permission{
 	{"Find users and their manager", PermUserRead, "GET /users/{id|upn}, /users?$filter=mail eq '…', /users/{id}/manager"},
 	{"List authentication methods", PermMethodsRead, "GET /users/{id}/authentication/methods (covered by the ReadWrite permission)"},
 	{"Delete methods, issue a Temporary Access Pass", PermMethodsWrite, "typed DELETE /users/{id}/authentication/{type}Methods/{id}, POST temporaryAccessPassMethods"},
+	{"List and unassign hardware OATH tokens (Graph beta, global cloud only)", PermHardwareOATH, "GET /beta/users/{id}/authentication/hardwareOathMethods, DELETE …/hardwareOathMethods/{id}; without it a reset ends partial, naming the tokens as unchecked"},
 	{"Revoke sign-in sessions", PermRevokeSessions, "POST /users/{id}/revokeSignInSessions"},
 	{"Group membership and role-assignable groups", PermGroupMemberRead, "POST /users/{id}/checkMemberGroups, GET transitiveMemberOf, ownedObjects"},
 	{"Directory roles, active and PIM-eligible", PermRoleRead, "GET roleManagement/directory/roleAssignments and roleEligibilityScheduleInstances"},

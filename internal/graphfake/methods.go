@@ -49,7 +49,13 @@ func methodJSON(m Method, now time.Time) map[string]any {
 	case mfa.KindSoftwareOATH:
 		j["secretKey"] = nil
 	case mfa.KindHardwareOATH:
-		j["displayName"], j["serialNumber"] = m.DisplayName, "SN-"+m.ID[:min(6, len(m.ID))]
+		// The beta shape: the token is the method's device
+		// (https://learn.microsoft.com/graph/api/authentication-list-hardwareoathmethods?view=graph-rest-beta).
+		j["device"] = map[string]any{
+			"id": m.ID, "displayName": m.DisplayName, "serialNumber": "TOTP" + m.ID[:min(6, len(m.ID))],
+			"manufacturer": "Contoso", "model": "Hardware Token 1000", "secretKey": nil,
+			"timeIntervalInSeconds": 30, "status": "activated", "hashFunction": "hmacsha1",
+		}
 	case mfa.KindFIDO2:
 		j["displayName"], j["createdDateTime"], j["model"], j["attestationLevel"] = m.DisplayName, stamp(m.Created), "NFC key", "attested"
 		j["aaGuid"] = "2fc0579f-8113-47ea-b116-555a8db9202a"
@@ -100,7 +106,9 @@ func (s *Server) listMethods(w http.ResponseWriter, r *http.Request) {
 	if u != nil {
 		now := s.opts.Now()
 		for _, m := range u.Methods {
-			if kind == "" || m.Kind == kind {
+			// v1.0 lists "only the methods supported on this API version"
+			// (https://learn.microsoft.com/graph/api/authentication-list-methods).
+			if kind == "" && graphrules.InVersion(m.Kind, version(r)) || m.Kind == kind {
 				items = append(items, methodJSON(m, now))
 			}
 		}

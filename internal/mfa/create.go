@@ -101,11 +101,15 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		}
 	}
 	ms, err := s.dir.ListMethods(ctx, u.ID)
+	unchecked, err := incomplete(err)
 	if err != nil {
 		return refuse(err)
 	}
 	planned := profile.Select(ms)
 	if len(planned) == 0 && !tap {
+		if unchecked != "" {
+			return refuse(Errorf(EInvalid, "%s has no %s that mfabot could list, so there is nothing it can reset (%s)", u.UPN, profile.Explain(), unchecked))
+		}
 		return refuse(Errorf(EInvalid, "%s has no %s registered, so there is nothing to reset", u.UPN, profile.Explain()))
 	}
 	now := s.clock.Now().UTC()

@@ -41,7 +41,7 @@ func (s *Service) Inspect(ctx context.Context, actor Actor, key string) (*Target
 		return nil, err
 	}
 	ms, err := s.dir.ListMethods(ctx, u.ID)
-	if err != nil {
+	if _, err = incomplete(err); err != nil {
 		return nil, err
 	}
 	v := &TargetView{User: u, Methods: ms, Profile: s.policy.Profile, Planned: s.policy.Profile.Select(ms)}

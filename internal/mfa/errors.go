@@ -198,3 +198,35 @@ func (e *DirectoryError) Human() string {
 	}
 	return msg
 }
+
+// IncompleteListError is returned by Directory.ListMethods beside the
+// methods it could list when one kind could not be listed (hardware OATH
+// tokens are listed through Graph's beta API, which a tenant's cloud or the
+// app's permissions may not allow). The domain treats the kind as unknown:
+// a reset that includes it ends partial, naming it.
+type IncompleteListError struct {
+	Kind MethodKind
+	Err  error
+}
+
+func (e *IncompleteListError) Error() string {
+	return KindName(e.Kind) + " methods could not be listed: " + e.Err.Error()
+}
+
+func (e *IncompleteListError) Unwrap() error { return e.Err }
+
+// Human says which kind could not be checked and why.
+func (e *IncompleteListError) Human() string {
+	return KindName(e.Kind) + "s could not be checked: " + Message(e.Err)
+}
+
+// incomplete separates an *IncompleteListError from a listing's error: it
+// returns what could not be checked and the error that still stops the
+// caller (nil when the listing is only incomplete).
+func incomplete(err error) (string, error) {
+	var inc *IncompleteListError
+	if errors.As(err, &inc) {
+		return inc.Human(), nil
+	}
+	return "", err
+}

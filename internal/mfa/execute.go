@@ -108,6 +108,10 @@ func (ex *execution) plan(ctx context.Context) {
 	)
 	wg.Go(func() { why, _ = s.protection(ctx, r.Target) })
 	current, err := s.dir.ListMethods(ctx, r.Target.ID)
+	unchecked, err := incomplete(err)
+	if r.Profile.IncludesKind(KindHardwareOATH) {
+		ex.res.Unchecked = unchecked
+	}
 	wg.Wait()
 	if why != "" {
 		ex.refuse(ctx, why)
@@ -300,9 +304,16 @@ func (ex *execution) issueTAP(ctx context.Context) {
 // the result partial.
 func (ex *execution) verify(ctx context.Context) {
 	ms, err := ex.s.dir.ListMethods(ctx, ex.r.Target.ID)
+	unchecked, err := incomplete(err)
 	if err != nil {
 		ex.res.Error = "could not verify the result: " + Message(err)
 		return
+	}
+	if ex.r.Profile.IncludesKind(KindHardwareOATH) {
+		// What the verification could (not) list is what counts.
+		ex.mu.Lock()
+		ex.res.Unchecked = unchecked
+		ex.mu.Unlock()
 	}
 	for _, m := range ex.r.Profile.Select(ms) {
 		if m.Kind == KindTAP && ex.r.IssueTAP {
@@ -322,7 +333,7 @@ func (s *Service) finish(ctx context.Context, r *Request, res *Result, refused b
 		final = StateFailed
 	case len(res.Failed) > 0 && len(res.Removed) == 0 && len(r.Planned()) > 0:
 		final = StateFailed
-	case res.Error != "", len(res.Failed) > 0, len(res.Remaining) > 0, res.RevokeError != "", r.IssueTAP && !res.TAPIssued, res.TAPError != "":
+	case res.Error != "", res.Unchecked != "", len(res.Failed) > 0, len(res.Remaining) > 0, res.RevokeError != "", r.IssueTAP && !res.TAPIssued, res.TAPError != "":
 		final = StatePartial
 	}
 	res.FinishedAt = s.clock.Now().UTC()
@@ -332,7 +343,7 @@ func (s *Service) finish(ctx context.Context, r *Request, res *Result, refused b
 	}
 	rec, err := s.audit(ctx, typ, r, "system", map[string]string{
 		"state": string(final), "removed": describeMethods(res.Removed), "remaining": describeMethods(res.Remaining),
-		"failed": strconv.Itoa(len(res.Failed)), "sessionsRevoked": strconv.FormatBool(res.SessionsRevoked), "tapIssued": strconv.FormatBool(res.TAPIssued), "error": res.Error})
+		"failed": strconv.Itoa(len(res.Failed)), "sessionsRevoked": strconv.FormatBool(res.SessionsRevoked), "tapIssued": strconv.FormatBool(res.TAPIssued), "error": res.Error, "unchecked": res.Unchecked})
 	if err == nil {
 		res.AuditRef = fmt.Sprintf("%s #%d", rec.Hash[:12], rec.Seq)
 	}
@@ -355,6 +366,8 @@ func outcomeSummary(res *Result) string {
 		return res.Error
 	case len(res.Remaining) > 0:
 		return "still registered: " + describeMethods(res.Remaining)
+	case res.Unchecked != "":
+		return res.Unchecked
 	case len(res.Failed) > 0:
 		return fmt.Sprintf("%d method(s) could not be removed", len(res.Failed))
 	case res.RevokeError != "":

@@ -11,7 +11,9 @@ type Profile string
 // Reset profiles.
 const (
 	// ProfileReregister removes what the Entra portal's "Require re-register
-	// MFA" deletes: phones, Microsoft Authenticator, software OATH tokens.
+	// MFA" removes: phones, Microsoft Authenticator, software OATH tokens,
+	// and hardware OATH tokens (which the portal deactivates; Graph's beta
+	// API unassigns them).
 	ProfileReregister Profile = "reregister"
 	// ProfileAll removes every deletable method except the password.
 	ProfileAll Profile = "all"
@@ -25,7 +27,7 @@ func ParseProfile(s string) (Profile, error) {
 	case ProfileAll:
 		return ProfileAll, nil
 	}
-	return "", Errorf(EInvalid, "unknown reset profile %q: use %q (phones, Authenticator, software OATH) or %q (every method but the password)", s, ProfileReregister, ProfileAll)
+	return "", Errorf(EInvalid, "unknown reset profile %q: use %q (phones, Authenticator, software and hardware OATH) or %q (every method but the password)", s, ProfileReregister, ProfileAll)
 }
 
 // Includes reports whether the profile removes the method.
@@ -37,8 +39,19 @@ func (p Profile) Includes(m Method) bool {
 	case ProfileAll:
 		return true
 	default:
-		return m.Kind == KindPhone || m.Kind == KindAuthenticator || m.Kind == KindSoftwareOATH
+		return p.IncludesKind(m.Kind)
 	}
+}
+
+// IncludesKind reports whether the profile removes methods of the kind.
+func (p Profile) IncludesKind(k MethodKind) bool {
+	switch k {
+	case KindPassword, KindUnknown:
+		return false
+	case KindPhone, KindAuthenticator, KindSoftwareOATH, KindHardwareOATH:
+		return true
+	}
+	return p == ProfileAll
 }
 
 // Select returns the methods of ms the profile removes, in deletion order:
@@ -71,7 +84,7 @@ func (p Profile) Explain() string {
 	case ProfileAll:
 		return "every method except the password"
 	}
-	return "phones, Microsoft Authenticator and software OATH tokens"
+	return "phones, Microsoft Authenticator, software and hardware OATH tokens"
 }
 
 var _ fmt.Stringer = Profile("")

@@ -148,6 +148,10 @@ type Result struct {
 	TAPExpires      time.Time       `json:"tapExpires,omitzero"`
 	TAPError        string          `json:"tapError,omitempty"`
 	Error           string          `json:"error,omitempty"`
+	// Unchecked names a kind of method that could not be listed (hardware
+	// OATH tokens through Graph's beta API), so the reset cannot say it is
+	// gone: the result is partial.
+	Unchecked string `json:"unchecked,omitempty"`
 	AuditRef        string          `json:"auditRef,omitempty"`
 	FinishedAt      time.Time       `json:"finishedAt,omitzero"`
 }

@@ -31,6 +31,10 @@ type Directory struct {
 	TAPs     int
 	Revoked  map[string]int
 	Calls    []string
+	// HardwareOATHUnlisted, when set, is why hardware OATH tokens cannot
+	// be listed (Graph lists them through its beta API only): ListMethods
+	// then omits them and returns an *mfa.IncompleteListError.
+	HardwareOATHUnlisted error
 	// Fail, when it returns an error for an operation ("delete", "list",
 	// "revoke", "tap", "member", "privileges", "find", "manager"), makes
 	// that call fail.
@@ -57,6 +61,13 @@ func (d *Directory) AddUser(u mfa.User, ms ...mfa.Method) {
 	if len(ms) > 0 {
 		d.Default[u.ID] = ms[0].Key()
 	}
+}
+
+// AddMethodForTest registers one more method for a user.
+func (d *Directory) AddMethodForTest(userID string, m mfa.Method) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.Methods[userID] = append(d.Methods[userID], m)
 }
 
 // AddMember puts a user in a group.
@@ -116,6 +127,15 @@ func (d *Directory) ListMethods(ctx context.Context, userID string) ([]mfa.Metho
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if why := d.HardwareOATHUnlisted; why != nil {
+		var out []mfa.Method
+		for _, m := range d.Methods[userID] {
+			if m.Kind != mfa.KindHardwareOATH {
+				out = append(out, m)
+			}
+		}
+		return out, &mfa.IncompleteListError{Kind: mfa.KindHardwareOATH, Err: why}
+	}
 	return append([]mfa.Method(nil), d.Methods[userID]...), nil
 }
 
