@@ -151,9 +151,9 @@ type Result struct {
 	// Unchecked names a kind of method that could not be listed (hardware
 	// OATH tokens through Graph's beta API), so the reset cannot say it is
 	// gone: the result is partial.
-	Unchecked string `json:"unchecked,omitempty"`
-	AuditRef        string          `json:"auditRef,omitempty"`
-	FinishedAt      time.Time       `json:"finishedAt,omitzero"`
+	Unchecked  string    `json:"unchecked,omitempty"`
+	AuditRef   string    `json:"auditRef,omitempty"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
 }
 
 // MethodFailure is a method Graph refused to delete, with why.
