@@ -45,11 +45,12 @@ func hostileCards() map[string]Card {
 	done.Manager, done.ManagerApproved = &appr, true
 	done.Result = &mfa.Result{
 		Removed:         []mfa.Method{{Kind: mfatest.AuthApp.Kind, ID: "dev", Label: hostile}},
-		Failed:          []mfa.MethodFailure{{Method: mfatest.Mobile, Status: 400, Code: hostile, RequestID: hostile, Message: hostile}},
+		Failed:          []mfa.MethodFailure{{Method: mfatest.Mobile, Reason: string(mfa.ReasonRejected), Code: hostile, RequestID: hostile, Message: hostile}},
 		Remaining:       []mfa.Method{mfatest.Mobile},
 		RevokeError:     hostile,
 		TAPError:        hostile,
 		Error:           hostile,
+		Unchecked:       hostile,
 		AuditRef:        "x",
 		FinishedAt:      t0,
 		SessionsRevoked: false,
