@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mfabot/mfabot/bot"
@@ -34,16 +36,10 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	defer w.Close()
-	cred, err := botframework.NewBotCredential(cfg.Bot.AppType, cfg.Bot.AppID, cfg.Bot.AppPassword, cfg.Bot.AppTenantID, cfg.Bot.CertificatePath, cfg.Bot.LoginURL)
+	validator, connector, err := botEdge(cfg, log, nil)
 	if err != nil {
-		return fmt.Errorf("bot credential (%s): %w", cfg.Bot.AppType, err)
+		return err
 	}
-	connector := botframework.NewConnector(botframework.ConnectorConfig{
-		Tokens: botframework.AzureTokenSource{Credential: cred, Scope: cfg.Bot.OAuthScope}, Logger: log,
-	})
-	validator := botframework.NewValidator(botframework.ValidatorConfig{
-		AppID: cfg.Bot.AppID, TenantID: cfg.Bot.AppTenantID, OpenIDMetadataURL: cfg.Bot.OpenIDMetadata, Logger: log,
-	})
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.Port)))
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
@@ -51,6 +47,38 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType)
 	return runBot(ctx, w, botOptions{listener: ln, validator: validator, sender: connector, name: cfg.BotName,
 		installer: newInstaller(dir, cfg.TeamsCatalogAppID)})
+}
+
+// botEdge builds the Bot Framework edge from the configuration: the
+// inbound validator (metadata URL, issuer, app id, tenant of the cloud)
+// and the outbound connector with its credential (login authority and
+// Connector scope). transport, when not nil, carries every call (tests
+// send Microsoft's real URLs to a fake channel with it).
+func botEdge(cfg config.Config, log *slog.Logger, transport http.RoundTripper) (*botframework.Validator, *botframework.Connector, error) {
+	var client *http.Client
+	copts := azcore.ClientOptions{}
+	if transport != nil {
+		client = &http.Client{Transport: transport, Timeout: 30 * time.Second}
+		copts.Transport = client
+	}
+	cred, err := botframework.NewCredential(botframework.CredentialConfig{AppType: cfg.Bot.AppType, AppID: cfg.Bot.AppID,
+		Password: cfg.Bot.AppPassword, TenantID: cfg.Bot.AppTenantID, CertPath: cfg.Bot.CertificatePath,
+		LoginURL: cfg.Bot.LoginURL, ClientOptions: copts})
+	if err != nil {
+		return nil, nil, fmt.Errorf("bot credential (%s): %w", cfg.Bot.AppType, err)
+	}
+	connector := botframework.NewConnector(botframework.ConnectorConfig{
+		Tokens: botframework.AzureTokenSource{Credential: cred, Scope: cfg.Bot.OAuthScope}, HTTPClient: client, Logger: log,
+	})
+	var issuers []string
+	if cfg.Bot.TokenIssuer != "" {
+		issuers = []string{cfg.Bot.TokenIssuer}
+	}
+	validator := botframework.NewValidator(botframework.ValidatorConfig{
+		AppID: cfg.Bot.AppID, TenantID: cfg.Bot.AppTenantID, OpenIDMetadataURL: cfg.Bot.OpenIDMetadata,
+		Issuers: issuers, HTTPClient: client, Logger: log,
+	})
+	return validator, connector, nil
 }
 
 // botOptions are what differs between serve, demo and the tests.

@@ -27,6 +27,7 @@ type Bot struct {
 	AppType         string // MicrosoftAppType: SingleTenant, MultiTenant, UserAssignedMSI
 	CertificatePath string // MFABOT_BOT_CERTIFICATE_PATH (PEM with key) instead of a password
 	OpenIDMetadata  string // ToBotFromChannelOpenIdMetadataUrl
+	TokenIssuer     string // ToBotFromChannelTokenIssuer
 	LoginURL        string // ToChannelFromBotLoginUrl
 	OAuthScope      string // ToChannelFromBotOAuthScope
 }
@@ -52,6 +53,9 @@ type Manifest struct {
 
 // Config is everything mfabot reads from its environment.
 type Config struct {
+	// Cloud is MFABOT_CLOUD: the national cloud whose endpoints fill every
+	// endpoint setting left unset (see cloud.go).
+	Cloud        string
 	Port         int    // PORT
 	BindAddress  string // MFABOT_BIND_ADDRESS
 	Database     string // MFABOT_DATABASE

@@ -50,6 +50,8 @@ func (c Config) line(s Setting, use Use) string {
 		note = "unset"
 	case src == fromDefault:
 		note = "default"
+	case src == fromCloud:
+		note = "from MFABOT_CLOUD=" + c.Cloud
 	case src == fromFile:
 		note = "from " + s.Name + "_FILE"
 	}

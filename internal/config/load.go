@@ -91,6 +91,7 @@ func describe(s Setting, v, what string) string {
 // derive fills what follows from other settings, and the fixed windows of
 // the limits (the limits are per hour and per 24 hours).
 func (c *Config) derive() {
+	c.applyCloud()
 	if c.Graph.TenantID == "" {
 		c.Graph.TenantID = c.Bot.AppTenantID
 	}

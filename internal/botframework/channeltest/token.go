@@ -27,7 +27,13 @@ func (c *Channel) TokenRequestLog() []TokenRequest {
 // for a token.
 func (c *Channel) serveAADMetadata(w http.ResponseWriter, r *http.Request) {
 	tenant, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	// Entra names its own host in the document, and MSAL checks that the
+	// issuer matches the authority it asked: answer for the host the
+	// client asked (a test may route login.microsoftonline.us here).
 	base := c.URL + "/" + tenant
+	if r.Host != "" && r.TLS != nil {
+		base = "https://" + r.Host + "/" + tenant
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_endpoint":         base + "/oauth2/v2.0/token",
 		"authorization_endpoint": base + "/oauth2/v2.0/authorize",
