@@ -22,6 +22,10 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
+// maxCachedUsers bounds the in-memory copy of user references (a few
+// hundred bytes each); the store keeps them all.
+const maxCachedUsers = 4096
+
 // Config configures the bot.
 type Config struct {
 	// AppID is the bot's Microsoft App ID; its Teams id is "28:"+AppID.
@@ -72,14 +76,15 @@ type Bot struct {
 	bg context.Context
 	wg sync.WaitGroup
 
-	cardLocks sync.Map // request id → *sync.Mutex: one card sync at a time
+	cards *cardQueue // card syncs, on a bounded pool
+	pace  *pacer     // writes per conversation, within Teams' rate
 
 	// channel is the channel reference last stored, so an activity from the
 	// same place does not write it again.
 	channel atomic.Pointer[botstate.Channel]
 
 	seen     seenSet  // activity ids seen by this replica
-	users    sync.Map // aadObjectId → botstate.User last stored, so a repeat does not read or write the store
+	users    *lru[string, botstate.User] // aadObjectId → reference last stored, so a repeat does not read or write the store
 	helpOnce sync.Once
 	help     json.RawMessage
 }
@@ -99,7 +104,15 @@ func New(cfg Config, svc *mfa.Service, state botstate.Store, sender Sender, log 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{cfg: cfg, svc: svc, state: state, send: sender, log: log.With("component", "bot"), bg: context.Background()}
+	b := &Bot{cfg: cfg, svc: svc, state: state, send: sender, log: log.With("component", "bot"), bg: context.Background(),
+		users: newLRU[string, botstate.User](maxCachedUsers), pace: newPacer(convBurst, convInterval, maxPaced)}
+	b.cards = newCardQueue(cardWorkers, maxQueuedSyncs, b.syncCards, func(fn func()) {
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			fn()
+		}()
+	}, b.log)
 	svc.SetNotifier(b)
 	return b
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -107,17 +107,13 @@ func personalChatOf(chat, oid string) bool {
 // RequestChanged brings every posted card of the request up to date, in the
 // background: the service calls it inside Teams turns that must answer fast.
 func (b *Bot) RequestChanged(ctx context.Context, r *mfa.Request) {
-	id := r.ID
-	b.background(func(ctx context.Context) { b.syncCards(ctx, id) })
+	b.cards.schedule(b.bg, r.ID)
 }
 
 // syncCards renders the request as stored now and updates each of its
 // cards. One sync per request runs at a time, and each renders the latest
 // state, so an older state never overwrites a newer one.
 func (b *Bot) syncCards(ctx context.Context, id string) {
-	mu, _ := b.cardLocks.LoadOrStore(id, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
 	r, err := b.svc.Get(ctx, id)
 	if err != nil {
 		b.log.Error("card sync: request unreadable", "request", id, "err", err)
@@ -145,12 +141,16 @@ func (b *Bot) syncCards(ctx context.Context, id string) {
 		act := &botframework.Activity{Type: botframework.TypeMessage, ID: c.ActivityID,
 			Conversation: schema.ConversationAccount{ID: c.ConversationID},
 			Attachments:  []schema.Attachment{botframework.CardAttachment(card)}}
+		if err := b.pace.wait(ctx, c.ConversationID); err != nil {
+			return
+		}
 		if err := b.send.UpdateActivity(ctx, c.ServiceURL, c.ConversationID, c.ActivityID, act); err != nil {
 			b.log.Warn("card update failed", "request", id, "conversation", c.ConversationID, "err", err)
+			var ce *botframework.ConnectorError
+			if errors.As(err, &ce) && ce.Status == http.StatusTooManyRequests {
+				b.pace.hold(c.ConversationID, held429)
+			}
 		}
-	}
-	if r.State.Final() {
-		b.cardLocks.Delete(id)
 	}
 }
 

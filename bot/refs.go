@@ -38,8 +38,7 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 		return
 	}
 	var old *botstate.User
-	if v, ok := b.users.Load(oid); ok {
-		c := v.(botstate.User)
+	if c, ok := b.users.Load(oid); ok {
 		old = &c
 	} else if u, err := b.state.User(ctx, oid); err == nil {
 		old = &u

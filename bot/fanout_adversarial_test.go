@@ -1,0 +1,27 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+)
+
+// Asking for a request's status 60 times in one chat keeps one card there
+// up to date: the cancel that follows costs one update per conversation,
+// not one per status card.
+func TestStatusRepeatedDoesNotMultiplyCardUpdates(t *testing.T) {
+	h := newHarness(t)
+	r, _ := h.reset("reset mfa bob@contoso.com new phone")
+	for range 60 {
+		h.say(agent, "status "+r.ID)
+	}
+	before := len(h.ch.Updates())
+	start := time.Now()
+	h.say(agent, "cancel "+r.ID)
+	n := len(h.ch.Updates()) - before
+	if n < 1 || n > 2 {
+		t.Fatalf("one cancel cost %d card updates, want one per conversation (at most 2)", n)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("the updates took %v", d)
+	}
+}
