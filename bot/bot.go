@@ -83,7 +83,7 @@ type Bot struct {
 	// same place does not write it again.
 	channel atomic.Pointer[botstate.Channel]
 
-	seen     seenSet  // activity ids seen by this replica
+	seen     seenSet                     // activity ids seen by this replica
 	users    *lru[string, botstate.User] // aadObjectId → reference last stored, so a repeat does not read or write the store
 	helpOnce sync.Once
 	help     json.RawMessage
