@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"regexp"
 	"strings"
 
+	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
@@ -24,31 +26,106 @@ const (
 	CmdResume        Verb = "resume resets"
 )
 
-// changes reports whether the command can change state (a request, the
-// approvals conversation, the breaker): such a message is deduplicated in
-// the store shared by every replica, the others in memory only.
-func (v Verb) changes() bool {
-	switch v {
-	case CmdReset, CmdCancel, CmdApprovalsHere, CmdResume:
-		return true
+// handler runs a parsed command for an actor.
+type handler func(b *Bot, ctx context.Context, t *turn, actor mfa.Actor, c Command) error
+
+// replying adapts a command that only needs the activity it answers.
+func replying(f func(b *Bot, ctx context.Context, act *botframework.Activity, actor mfa.Actor, c Command) error) handler {
+	return func(b *Bot, ctx context.Context, t *turn, actor mfa.Actor, c Command) error {
+		return f(b, ctx, t.act, actor, c)
 	}
-	return false
 }
 
-// usages is the help line of each command, in help order.
-var usages = []struct {
+// spec declares one chat command. The table built in init is the only list
+// of commands: the parser, the dispatch, the help and welcome cards, "Did
+// you mean", Command.String and the Teams app package's command menus all
+// read it. Placeholders are written {like this}: Teams and Agents
+// Playground render text as HTML, where <upn> would vanish as a tag.
+type spec struct {
+	Verb Verb
+	// Args is the syntax after the verb.
+	Args string
+	// What says what the command does, in the help.
+	What string
+	// Menu is the description in Teams' command menu (at most 128
+	// characters with the usage).
+	Menu string
+	// changes says the command can change state (a request, the approvals
+	// conversation, the breaker): such a message is deduplicated in the
+	// store shared by every replica, the others in memory only.
+	changes bool
+	// parse reads the words after the verb.
+	parse func(args []string) (Command, error)
+	// render writes the arguments of a parsed command as a user types them.
+	render func(c Command) []string
+	run    handler
+}
+
+var commands []spec
+
+func init() {
+	commands = []spec{
+		{Verb: CmdReset, Args: "{user} [{reason…}] [--tap|--no-tap] [--profile all]", What: "ask for a reset (a second person approves)",
+			Menu: "ask to reset a user's MFA (a second person approves)", changes: true,
+			parse: parseReset, render: renderReset, run: (*Bot).cmdReset},
+		{Verb: CmdShow, Args: "{user}", What: "show a user's registered methods and whether a reset is allowed",
+			Menu:  "who the user is and what they have registered",
+			parse: userArg(CmdShow), render: renderTarget, run: replying((*Bot).cmdShow)},
+		{Verb: CmdStatus, Args: "[{request id}]", What: "show one request, or your open requests",
+			Menu:  "your open requests, or one request",
+			parse: parseStatus, render: renderRequestID, run: replying((*Bot).cmdStatus)},
+		{Verb: CmdHistory, Args: "{user}", What: "list the reset requests about a user",
+			Menu:  "past resets of a user",
+			parse: userArg(CmdHistory), render: renderTarget, run: replying((*Bot).cmdHistory)},
+		{Verb: CmdCancel, Args: "{request id}", What: "withdraw your own pending request",
+			Menu: "cancel your pending request", changes: true,
+			parse: parseCancel, render: renderRequestID, run: replying((*Bot).cmdCancel)},
+		{Verb: CmdApprovalsHere, What: "approvers: send request cards to this conversation",
+			Menu: "post approval cards to this chat or channel (approvers only)", changes: true,
+			parse: noArgs(CmdApprovalsHere),
+			run: replying(func(b *Bot, ctx context.Context, act *botframework.Activity, actor mfa.Actor, _ Command) error {
+				return b.cmdApprovalsHere(ctx, act, actor)
+			})},
+		{Verb: CmdResume, Args: "{reason}", What: "approvers: resume resets after the circuit breaker paused them",
+			Menu: "resume resets after the circuit breaker paused them (approvers only)", changes: true,
+			parse: parseResume, render: func(c Command) []string { return []string{c.Reason} }, run: replying((*Bot).cmdResume)},
+		{Verb: CmdHelp, What: "this list", Menu: "what I can do and how to ask",
+			parse: func([]string) (Command, error) { return Command{Verb: CmdHelp}, nil }, run: replying((*Bot).cmdHelp)},
+	}
+}
+
+// specOf returns the declaration of v.
+func specOf(v Verb) (spec, bool) {
+	for _, s := range commands {
+		if s.Verb == v {
+			return s, true
+		}
+	}
+	return spec{}, false
+}
+
+// changes reports whether the command can change state.
+func (v Verb) changes() bool {
+	s, _ := specOf(v)
+	return s.changes
+}
+
+// CommandInfo describes a chat command for people: its usage line, what it
+// does, and its description in Teams' command menu.
+type CommandInfo struct {
 	Verb  Verb
 	Usage string
 	What  string
-}{
-	{CmdReset, "reset mfa <upn> [reason…] [--tap|--no-tap] [--profile all]", "ask for a reset (a second person approves)"},
-	{CmdShow, "show mfa <upn>", "show a user's registered methods and whether a reset is allowed"},
-	{CmdStatus, "status [<request id>]", "show one request, or your open requests"},
-	{CmdHistory, "history <upn>", "list the reset requests about a user"},
-	{CmdCancel, "cancel <request id>", "withdraw your own pending request"},
-	{CmdApprovalsHere, "approvals here", "approvers: send request cards to this conversation"},
-	{CmdResume, "resume resets <reason>", "approvers: resume resets after the circuit breaker paused them"},
-	{CmdHelp, "help", "this list"},
+	Menu  string
+}
+
+// Commands lists the chat commands in help order.
+func Commands() []CommandInfo {
+	out := make([]CommandInfo, len(commands))
+	for i, s := range commands {
+		out[i] = CommandInfo{Verb: s.Verb, Usage: Usage(s.Verb), What: s.What, Menu: Usage(s.Verb) + " — " + s.Menu}
+	}
+	return out
 }
 
 // Command is a parsed chat command.
@@ -92,12 +169,19 @@ func (e *UnknownError) Error() string {
 
 // Usage returns the usage line of a command.
 func Usage(v Verb) string {
-	for _, u := range usages {
-		if u.Verb == v {
-			return u.Usage
-		}
+	if s, ok := specOf(v); ok && s.Args != "" {
+		return string(v) + " " + s.Args
 	}
 	return string(v)
+}
+
+// String writes the command as a user would type it.
+func (c Command) String() string {
+	parts := []string{string(c.Verb)}
+	if s, ok := specOf(c.Verb); ok && s.render != nil {
+		parts = append(parts, s.render(c)...)
+	}
+	return strings.TrimSpace(strings.Join(parts, " "))
 }
 
 var (
@@ -128,40 +212,77 @@ func Parse(text string) (Command, error) {
 	for i, w := range words {
 		lower[i] = strings.ToLower(w)
 	}
-	head := func(n int) string { return strings.Join(lower[:min(n, len(lower))], " ") }
-	switch {
-	case head(2) == string(CmdReset):
-		return parseReset(words[2:])
-	case head(2) == string(CmdShow):
-		return oneTarget(CmdShow, words[2:])
-	case lower[0] == string(CmdHistory):
-		return oneTarget(CmdHistory, words[1:])
-	case lower[0] == string(CmdStatus):
-		if len(words) > 2 {
-			return Command{}, &UsageError{CmdStatus, "status takes at most one request id"}
+	for _, sp := range commands {
+		n := len(strings.Fields(string(sp.Verb)))
+		if len(lower) >= n && strings.Join(lower[:n], " ") == string(sp.Verb) {
+			return sp.parse(words[n:])
 		}
-		c := Command{Verb: CmdStatus}
-		if len(words) == 2 {
-			c.RequestID = strings.ToUpper(words[1])
-		}
-		return c, nil
-	case lower[0] == string(CmdCancel):
-		if len(words) != 2 {
-			return Command{}, &UsageError{CmdCancel, "say which request to cancel"}
-		}
-		return Command{Verb: CmdCancel, RequestID: strings.ToUpper(words[1])}, nil
-	case lower[0] == string(CmdHelp) || lower[0] == "?":
+	}
+	if lower[0] == "?" {
 		return Command{Verb: CmdHelp}, nil
-	case head(2) == string(CmdApprovalsHere) && len(words) == 2:
-		return Command{Verb: CmdApprovalsHere}, nil
-	case head(2) == string(CmdResume):
-		reason := strings.Join(words[2:], " ")
-		if reason == "" {
-			return Command{}, &UsageError{CmdResume, "give a reason to resume resets"}
-		}
-		return Command{Verb: CmdResume, Reason: reason}, nil
 	}
 	return Command{}, &UnknownError{Input: strings.Join(words, " "), Suggestion: Suggest(strings.Join(lower, " "))}
+}
+
+// userArg parses a command that takes one user.
+func userArg(v Verb) func([]string) (Command, error) {
+	return func(args []string) (Command, error) { return oneTarget(v, args) }
+}
+
+// noArgs parses a command that takes nothing after its name.
+func noArgs(v Verb) func([]string) (Command, error) {
+	return func(args []string) (Command, error) {
+		if len(args) > 0 {
+			return Command{}, &UsageError{v, fmt.Sprintf("%s takes nothing after it", v)}
+		}
+		return Command{Verb: v}, nil
+	}
+}
+
+func parseStatus(args []string) (Command, error) {
+	if len(args) > 1 {
+		return Command{}, &UsageError{CmdStatus, "status takes at most one request id"}
+	}
+	c := Command{Verb: CmdStatus}
+	if len(args) == 1 {
+		c.RequestID = requestIDWord(args[0])
+	}
+	return c, nil
+}
+
+func parseCancel(args []string) (Command, error) {
+	if len(args) != 1 || requestIDWord(args[0]) == "" {
+		return Command{}, &UsageError{CmdCancel, "say which request to cancel"}
+	}
+	return Command{Verb: CmdCancel, RequestID: requestIDWord(args[0])}, nil
+}
+
+func parseResume(args []string) (Command, error) {
+	reason := strings.Join(args, " ")
+	if reason == "" {
+		return Command{}, &UsageError{CmdResume, "give a reason to resume resets"}
+	}
+	return Command{Verb: CmdResume, Reason: reason}, nil
+}
+
+// requestIDWord is a request id as typed, without the braces of the help's
+// {request id} if the user copied them.
+func requestIDWord(w string) string {
+	return strings.ToUpper(strings.Trim(w, "{}<>"))
+}
+
+func renderTarget(c Command) []string    { return []string{c.Target} }
+func renderRequestID(c Command) []string { return []string{c.RequestID} }
+
+func renderReset(c Command) []string {
+	parts := []string{c.Target}
+	if c.TAP != nil {
+		parts = append(parts, map[bool]string{true: "--tap", false: "--no-tap"}[*c.TAP])
+	}
+	if c.Profile != "" {
+		parts = append(parts, "--profile", string(c.Profile))
+	}
+	return append(parts, c.Reason)
 }
 
 func oneTarget(v Verb, args []string) (Command, error) {
@@ -177,9 +298,10 @@ func oneTarget(v Verb, args []string) (Command, error) {
 	return Command{}, &UsageError{v, fmt.Sprintf("%s takes one user", v)}
 }
 
-// targetWord strips the mailto link Teams makes of a typed address.
+// targetWord strips the mailto link Teams makes of a typed address, and the
+// braces of the help's {user} if the user copied them.
 func targetWord(w string) string {
-	w = strings.Trim(w, "<>")
+	w = strings.Trim(w, "<>{}")
 	if i := strings.IndexByte(w, '|'); i >= 0 { // "mailto:a@b|a@b"
 		w = w[i+1:]
 	}
@@ -236,7 +358,7 @@ func parseReset(args []string) (Command, error) {
 func Suggest(text string) Verb {
 	words := strings.Fields(strings.ToLower(text))
 	best, bestD := Verb(""), 1<<30
-	for _, u := range usages {
+	for _, u := range commands {
 		n := len(strings.Fields(string(u.Verb)))
 		cand := strings.Join(words[:min(n, len(words))], " ")
 		d := distance(cand, string(u.Verb))

@@ -398,7 +398,7 @@ func TestRefusalsAndHelp(t *testing.T) {
 		t.Fatalf("unknown command answered %+v", sent)
 	}
 	sent = h.say(agent, "show mfa")
-	if len(sent) != 1 || !strings.Contains(sent[0].Activity.Text, "Usage: `show mfa <upn>`") {
+	if len(sent) != 1 || !strings.Contains(sent[0].Activity.Text, "Usage: `show mfa {user}`") {
 		t.Fatalf("usage answered %+v", sent)
 	}
 	sent = h.say(agent, "show mfa alice@contoso.com")

@@ -109,22 +109,12 @@ func (b *Bot) runMessage(ctx context.Context, t *turn, cmd Command, perr error) 
 	}
 	log := b.log.With("activity", act.ID, "command", string(cmd.Verb), "actor", actor.ID)
 	log.Info("command")
-	switch cmd.Verb {
-	case CmdReset:
-		return b.cmdReset(ctx, t, actor, cmd)
-	case CmdShow:
-		return b.cmdShow(ctx, act, actor, cmd)
-	case CmdStatus:
-		return b.cmdStatus(ctx, act, actor, cmd)
-	case CmdHistory:
-		return b.cmdHistory(ctx, act, actor, cmd)
-	case CmdCancel:
-		return b.cmdCancel(ctx, act, actor, cmd)
-	case CmdApprovalsHere:
-		return b.cmdApprovalsHere(ctx, act, actor)
-	case CmdResume:
-		return b.cmdResume(ctx, act, actor, cmd)
-	}
+	s, _ := specOf(cmd.Verb)
+	return s.run(b, ctx, t, actor, cmd)
+}
+
+// cmdHelp answers with the help card.
+func (b *Bot) cmdHelp(ctx context.Context, act *botframework.Activity, _ mfa.Actor, _ Command) error {
 	_, err := b.reply(ctx, act, act.Ref().NewCardMessage(b.helpCard()))
 	return err
 }
@@ -160,9 +150,9 @@ func (b *Bot) replyParseError(ctx context.Context, act *botframework.Activity, e
 
 // commandList is the help's list of commands.
 func commandList() []cards.Command {
-	out := make([]cards.Command, len(usages))
-	for i, u := range usages {
-		out[i] = cards.Command{Usage: u.Usage, What: u.What}
+	out := make([]cards.Command, len(commands))
+	for i, s := range commands {
+		out[i] = cards.Command{Usage: Usage(s.Verb), What: s.What}
 	}
 	return out
 }

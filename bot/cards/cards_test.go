@@ -89,7 +89,7 @@ func goldenCases() map[string]Card {
 	refusedView := &mfa.TargetView{User: mfa.User{ID: mfatest.AdminID, UPN: "gloria@contoso.com", DisplayName: "Gloria Admin", AccountEnabled: true},
 		Methods: []mfa.Method{mfatest.Mobile}, Profile: mfa.ProfileReregister, Planned: []mfa.Method{mfatest.Mobile},
 		Refusal: "the user holds the directory role Global Administrator"}
-	cmds := []Command{{"reset mfa <upn> [reason…]", "ask for a reset"}, {"help", "this list"}}
+	cmds := []Command{{"reset mfa {user} [{reason…}]", "ask for a reset"}, {"help", "this list"}}
 	return map[string]Card{
 		"request_base":              Request(pendingRequest(), RequestView{Role: ViewBase, RefreshUserIDs: refreshIDs}),
 		"request_approver":          Request(pendingRequest(), RequestView{Role: ViewApprover, RefreshUserIDs: refreshIDs}),
@@ -111,7 +111,7 @@ func goldenCases() map[string]Card {
 		"history":                   History(aliceUser(), []*mfa.Request{completed, rejected}),
 		"tap":                       TAP(completed, mfa.TAP{Value: "EXAMPLE-PASS", OneTime: true, Lifetime: time.Hour, ExpiresAt: t0.Add(90 * time.Minute)}),
 		"welcome":                   Welcome("MFA Reset", "Questions: helpdesk-leads@contoso.com", cmds),
-		"help":                      Help("I don't know \"rest mfa\". Did you mean: reset mfa <upn> [reason…]", "Questions: helpdesk-leads@contoso.com", cmds),
+		"help":                      Help("I don't know \"rest mfa\". Did you mean: reset mfa {user} [{reason…}]", "Questions: helpdesk-leads@contoso.com", cmds),
 	}
 }
 

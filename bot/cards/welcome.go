@@ -2,6 +2,11 @@ package cards
 
 import "strings"
 
+// placeholderHint explains the notation of the usage lines. Placeholders
+// are in {braces}: Teams renders message text as HTML, where <upn> would
+// vanish as an unknown tag.
+const placeholderHint = "Replace each {placeholder} with your own value: {user} is a sign-in name such as alice@contoso.com, {request id} the id on a request card such as R-7K3QW9; [square brackets] mark what you may leave out."
+
 // Command is one line of the command list.
 type Command struct{ Usage, What string }
 
@@ -43,5 +48,5 @@ func commandList(cmds []Command) []element {
 			{"type": "Column", "width": 2, "items": []element{text(c.What, small)}},
 		}})
 	}
-	return out
+	return append(out, text(placeholderHint, subtle, small))
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/manifest"
 )
@@ -24,7 +25,8 @@ func runManifest(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts := manifest.Options{BotID: cfg.Bot.AppID, Version: *version, Name: cfg.BotName,
-		WebsiteURL: cfg.Manifest.WebsiteURL, PrivacyURL: cfg.Manifest.PrivacyURL, TermsURL: cfg.Manifest.TermsURL}
+		WebsiteURL: cfg.Manifest.WebsiteURL, PrivacyURL: cfg.Manifest.PrivacyURL, TermsURL: cfg.Manifest.TermsURL,
+		Commands: commandMenu()}
 	for _, name := range cfg.PlaceholderURLs() {
 		fmt.Fprintf(stderr, "mfabot: warning: %s is still the placeholder %s; Teams shows it in the app's details\n", name, cfg.Value(name))
 	}
@@ -47,4 +49,13 @@ func runManifest(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s: upload it in Teams (Apps → Manage your apps → Upload an app) or through the Teams admin center\n", *out)
 	return nil
+}
+
+// commandMenu is the bot's command list as Teams' command menu shows it.
+func commandMenu() []manifest.Command {
+	var out []manifest.Command
+	for _, c := range bot.Commands() {
+		out = append(out, manifest.Command{Title: string(c.Verb), Description: c.Menu})
+	}
+	return out
 }

@@ -79,6 +79,7 @@ func Manifest(opts Options) ([]byte, error) {
 		"PRIVACY_URL":   o.PrivacyURL,
 		"TERMS_URL":     o.TermsURL,
 		"VALID_DOMAINS": o.ValidDomains,
+		"COMMANDS":      o.Commands,
 	}
 	if n := bytes.Count(tmpl, []byte("${")); n != len(placeholder.FindAllIndex(tmpl, -1)) {
 		return nil, fmt.Errorf("teams app package: template has a placeholder that is not a whole JSON string")

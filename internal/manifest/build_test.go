@@ -18,15 +18,12 @@ import (
 
 const botID = "0f3c9a52-7d1e-4b8a-9c2f-3e5d6a7b8c9d"
 
-// wantCommands is the command list Teams shows in every scope.
-var wantCommands = []struct{ title, description string }{
-	{"reset mfa", "reset mfa <user> <reason> — ask to reset a user's MFA (a second person approves)"},
-	{"show mfa", "show mfa <user> — who the user is and what they have registered"},
-	{"status", "status [request id] — your open requests, or one request"},
-	{"history", "history <user> — past resets of a user"},
-	{"cancel", "cancel <request id> — cancel your pending request"},
-	{"approvals here", "approvals here — post approval cards to this chat or channel (approvers only)"},
-	{"help", "help — what I can do and how to ask"},
+// wantCommands is a command list for the package; the bot's own list is
+// checked where it is passed in (internal/app).
+var wantCommands = []manifest.Command{
+	{Title: "reset mfa", Description: "reset mfa {user} {reason…} — ask to reset a user's MFA (a second person approves)"},
+	{Title: "status", Description: "status [{request id}] — your open requests, or one request"},
+	{Title: "help", Description: "help — what I can do and how to ask"},
 }
 
 // teamsManifest is the part of the manifest the tests look at.
@@ -101,6 +98,7 @@ func TestBuildPackage(t *testing.T) {
 		PrivacyURL:   "https://it.contoso.example/privacy?app=mfabot&lang=en",
 		TermsURL:     "https://it.contoso.example/terms",
 		ValidDomains: []string{"it.contoso.example", "*.contoso.example"},
+		Commands:     wantCommands,
 	})
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -169,16 +167,16 @@ func TestBuildPackage(t *testing.T) {
 		}
 		for j, c := range list.Commands {
 			want := wantCommands[j]
-			if c.Title != want.title {
-				t.Errorf("%s command %d title = %q, want %q", scopes[i], j, c.Title, want.title)
+			if c.Title != want.Title {
+				t.Errorf("%s command %d title = %q, want %q", scopes[i], j, c.Title, want.Title)
 			}
 			if len([]rune(c.Title)) > 32 {
 				t.Errorf("%s command %q: title longer than 32 characters", scopes[i], c.Title)
 			}
-			if c.Description != want.description {
-				t.Errorf("%s command %q description = %q, want %q", scopes[i], c.Title, c.Description, want.description)
+			if c.Description != want.Description {
+				t.Errorf("%s command %q description = %q, want %q", scopes[i], c.Title, c.Description, want.Description)
 			}
-			if !strings.HasPrefix(c.Description, want.title) {
+			if !strings.HasPrefix(c.Description, want.Title) {
 				t.Errorf("%s command %q description %q does not start with its syntax", scopes[i], c.Title, c.Description)
 			}
 		}
@@ -258,6 +256,9 @@ func TestBuildRejectsBadOptions(t *testing.T) {
 		{"prerelease version", manifest.Options{BotID: botID, Version: "1.2.3-rc1"}, "not MAJOR.MINOR.PATCH"},
 		{"two-part version", manifest.Options{BotID: botID, Version: "1.2"}, "not MAJOR.MINOR.PATCH"},
 		{"long name", manifest.Options{BotID: botID, Name: strings.Repeat("n", 31)}, "Teams allows 30"},
+		{"long command title", manifest.Options{BotID: botID, Commands: []manifest.Command{{Title: strings.Repeat("t", 33), Description: "d"}}}, "1 to 32 characters"},
+		{"long command description", manifest.Options{BotID: botID, Commands: []manifest.Command{{Title: "t", Description: strings.Repeat("d", 129)}}}, "1 to 128 characters"},
+		{"eleven commands", manifest.Options{BotID: botID, Commands: make([]manifest.Command, 11)}, "11 commands"},
 		{"http website", manifest.Options{BotID: botID, WebsiteURL: "http://mfabot.example.org"}, "website URL"},
 		{"relative terms", manifest.Options{BotID: botID, TermsURL: "/terms"}, "terms URL"},
 		{"domain with scheme", manifest.Options{BotID: botID, ValidDomains: []string{"https://x.example"}}, "is not a domain name"},

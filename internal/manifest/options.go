@@ -24,6 +24,9 @@ const (
 	maxURLLen      = 2048
 	maxVersionLen  = 256
 	maxDomainLen   = 2048
+	maxCommands    = 10
+	maxTitleLen    = 32
+	maxDescLen     = 128
 	nameFullSuffix = ": MFA resets with four-eyes approval"
 )
 
@@ -45,9 +48,20 @@ type Options struct {
 	// WebsiteURL, PrivacyURL and TermsURL are the developer's https pages.
 	// Empty means the Default*URL constants.
 	WebsiteURL, PrivacyURL, TermsURL string
+	// Commands are the bot's chat commands, shown in Teams' command menu
+	// in every scope (at most 10; title at most 32 characters, description
+	// at most 128).
+	Commands []Command
 	// ValidDomains are extra domains (no scheme or path; wildcards such as
 	// *.example.org are allowed) that the app may open. It may be empty.
 	ValidDomains []string
+}
+
+// Command is one entry of the bot's command menu: the title is what Teams
+// inserts into the compose box, the description shows its syntax.
+type Command struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
 }
 
 var (
@@ -96,6 +110,20 @@ func (o Options) resolved() (Options, error) {
 		if err := checkHTTPS(u.value); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", u.what, err))
 		}
+	}
+	if len(o.Commands) > maxCommands {
+		errs = append(errs, fmt.Errorf("%d commands: Teams shows %d", len(o.Commands), maxCommands))
+	}
+	for _, c := range o.Commands {
+		if c.Title == "" || len([]rune(c.Title)) > maxTitleLen {
+			errs = append(errs, fmt.Errorf("command title %q: Teams wants 1 to %d characters", c.Title, maxTitleLen))
+		}
+		if c.Description == "" || len([]rune(c.Description)) > maxDescLen {
+			errs = append(errs, fmt.Errorf("command %q: the description needs 1 to %d characters, has %d", c.Title, maxDescLen, len([]rune(c.Description))))
+		}
+	}
+	if o.Commands == nil {
+		o.Commands = []Command{}
 	}
 	if len(o.ValidDomains) > maxDomains {
 		errs = append(errs, fmt.Errorf("%d valid domains: Teams allows %d", len(o.ValidDomains), maxDomains))
