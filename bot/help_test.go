@@ -42,9 +42,18 @@ func visibleTexts(v any) []string {
 	return nil
 }
 
-// shown is what a reply shows: its text and its card's texts.
+// markdownEscape is a backslash escape of Markdown: the user sees the
+// character after it.
+var markdownEscape = regexp.MustCompile(`\\([!-/:-@\[-` + "`" + `{-~])`)
+
+// shown is what a reply shows: its text and its card's texts, with
+// Markdown's escapes resolved as the renderer does.
 func shown(act botframework.Activity) []string {
-	return append([]string{act.Text}, visibleTexts(cardOf(act))...)
+	out := append([]string{act.Text}, visibleTexts(cardOf(act))...)
+	for i, s := range out {
+		out[i] = markdownEscape.ReplaceAllString(s, "$1")
+	}
+	return out
 }
 
 // The help, the welcome, "Did you mean" and usage replies show every
