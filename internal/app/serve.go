@@ -44,8 +44,16 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
-	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType)
-	return runBot(ctx, w, botOptions{listener: ln, validator: validator, sender: connector, name: cfg.BotName,
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics on MFABOT_METRICS_ADDR=%s: %w", cfg.MetricsAddr, err)
+		}
+		log.Info("metrics served", "addr", mln.Addr().String(), "path", "/metrics")
+	}
+	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType, "cloud", cfg.Cloud)
+	return runBot(ctx, w, botOptions{listener: ln, metrics: mln, validator: validator, sender: connector, name: cfg.BotName,
 		installer: newInstaller(dir, cfg.TeamsCatalogAppID)})
 }
 
@@ -83,7 +91,10 @@ func botEdge(cfg config.Config, log *slog.Logger, transport http.RoundTripper) (
 
 // botOptions are what differs between serve, demo and the tests.
 type botOptions struct {
-	listener  net.Listener
+	listener net.Listener
+	// metrics, when not nil, serves GET /metrics; it is never the bot's
+	// listener, which faces the internet.
+	metrics   net.Listener
 	validator *botframework.Validator
 	sender    bot.Sender
 	name      string
@@ -114,8 +125,13 @@ func runBot(ctx context.Context, w *wiring, o botOptions) error {
 		defer wg.Done()
 		maintain(ctx, w, time.Minute)
 	}()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(o.listener) }()
+	var ms *http.Server
+	if o.metrics != nil {
+		ms = server.HTTPServer(srv.MetricsHandler(), log)
+		go func() { errc <- ms.Serve(o.metrics) }()
+	}
 	if o.ready != nil {
 		o.ready <- b
 	}
@@ -129,6 +145,9 @@ func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(sctx)
+	if ms != nil {
+		_ = ms.Shutdown(sctx)
+	}
 	b.Wait()
 	wg.Wait()
 	log.Info("mfabot stopped")

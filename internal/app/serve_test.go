@@ -42,11 +42,15 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan *bot.Bot, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- runBot(ctx, w, botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready})
+		done <- runBot(ctx, w, botOptions{listener: ln, metrics: mln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready})
 	}()
 	<-ready
 	defer func() {
@@ -126,7 +130,12 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("readyz %v %v", err, resp)
 	}
+	// /metrics is not on the Bot endpoint's listener, only on its own.
 	resp, _ = http.Get("http://" + ln.Addr().String() + "/metrics")
+	if m, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusNotFound || strings.Contains(string(m), "mfabot_") {
+		t.Fatalf("/metrics on the bot's listener: %d %s", resp.StatusCode, m)
+	}
+	resp, _ = http.Get("http://" + mln.Addr().String() + "/metrics")
 	m, _ := io.ReadAll(resp.Body)
 	if !strings.Contains(string(m), `status="401"`) {
 		t.Fatalf("metrics lack the refused request:\n%s", m)

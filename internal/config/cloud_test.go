@@ -133,3 +133,18 @@ func TestUnknownCloudIsNamed(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// MFABOT_METRICS_ADDR: loopback by default, off disables, nonsense is named.
+func TestMetricsAddr(t *testing.T) {
+	for v, want := range map[string]string{"": "127.0.0.1:9464", "off": "", "OFF": "", ":9100": ":9100", "10.0.0.5:9464": "10.0.0.5:9464"} {
+		c, err := Load(env(map[string]string{"MFABOT_METRICS_ADDR": v}))
+		if err != nil || c.MetricsAddr != want {
+			t.Errorf("MFABOT_METRICS_ADDR=%q: %q, %v; want %q", v, c.MetricsAddr, err, want)
+		}
+	}
+	for _, v := range []string{"9464", "metrics:99999", "no such host:1"} {
+		if _, err := Load(env(map[string]string{"MFABOT_METRICS_ADDR": v})); err == nil || !strings.Contains(err.Error(), "MFABOT_METRICS_ADDR") {
+			t.Errorf("MFABOT_METRICS_ADDR=%q: err %v", v, err)
+		}
+	}
+}

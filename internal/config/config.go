@@ -55,8 +55,11 @@ type Manifest struct {
 type Config struct {
 	// Cloud is MFABOT_CLOUD: the national cloud whose endpoints fill every
 	// endpoint setting left unset (see cloud.go).
-	Cloud        string
-	Port         int    // PORT
+	Cloud string
+	Port  int // PORT
+	// MetricsAddr is MFABOT_METRICS_ADDR, host:port of the /metrics
+	// listener; "" when off.
+	MetricsAddr  string
 	BindAddress  string // MFABOT_BIND_ADDRESS
 	Database     string // MFABOT_DATABASE
 	LogLevel     string // MFABOT_LOG_LEVEL

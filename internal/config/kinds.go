@@ -117,6 +117,24 @@ func httpsURL(set func(*Config, string)) Kind {
 	}}
 }
 
+// listenAddr accepts host:port (the host may be empty: all interfaces)
+// or "off", which sets "".
+func listenAddr(set func(*Config, string)) Kind {
+	return Kind{Form: "host:port|off", Parse: func(c *Config, v string) (string, error) {
+		if strings.EqualFold(v, "off") {
+			set(c, "")
+			return "off", nil
+		}
+		host, port, err := net.SplitHostPort(v)
+		n, perr := strconv.Atoi(port)
+		if err != nil || perr != nil || n < 1 || n > 65535 || (host != "" && host != "localhost" && net.ParseIP(host) == nil) {
+			return "", errors.New("is not host:port (like 127.0.0.1:9464) or off")
+		}
+		set(c, v)
+		return v, nil
+	}}
+}
+
 func ipAddress(set func(*Config, string)) Kind {
 	return Kind{Form: "IP address", Parse: func(c *Config, v string) (string, error) {
 		if net.ParseIP(v) == nil && v != "localhost" {

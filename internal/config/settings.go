@@ -96,6 +96,8 @@ var settings = []Setting{
 		Kind: text(func(c *Config, v string) { c.BotName = v })},
 	{Name: "PORT", Section: SectionBot, Default: "3978", Meaning: "HTTP port",
 		Kind: integer(1, 65535, func(c *Config, n int) { c.Port = n })},
+	{Name: "MFABOT_METRICS_ADDR", Section: SectionBot, Default: "127.0.0.1:9464", Meaning: "host:port of the /metrics listener, never the bot's; off to disable",
+		Kind: listenAddr(func(c *Config, v string) { c.MetricsAddr = v })},
 	{Name: "MFABOT_BIND_ADDRESS", Section: SectionBot, Unset: "all interfaces", Meaning: "IP address to listen on",
 		Kind: ipAddress(func(c *Config, v string) { c.BindAddress = v })},
 

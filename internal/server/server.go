@@ -1,6 +1,7 @@
 // Package server is mfabot's HTTP edge on gin: POST /api/messages for the
-// Bot Connector, GET /healthz, /readyz and /metrics. gin stays here; the
-// handlers decode, authenticate and hand activities to the bot.
+// Bot Connector, GET /healthz and /readyz, and, on a listener of its own,
+// GET /metrics. gin stays here; the handlers decode, authenticate and hand
+// activities to the bot.
 package server
 
 import (
@@ -97,12 +98,20 @@ func New(cfg Config) *Server {
 	s.engine.POST("/api/messages", s.messages)
 	s.engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	s.engine.GET("/readyz", s.ready)
-	s.engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{})))
 	return s
 }
 
-// Handler returns the http.Handler.
+// Handler returns the http.Handler of the Bot endpoint's listener. It does
+// not serve /metrics: that listener faces the internet.
 func (s *Server) Handler() http.Handler { return s.engine }
+
+// MetricsHandler serves GET /metrics (Prometheus) and nothing else, for
+// its own listener (MFABOT_METRICS_ADDR, loopback by default).
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	return mux
+}
 
 func (s *Server) ready(c *gin.Context) {
 	if s.cfg.Ready != nil {

@@ -86,7 +86,19 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatal("readyz")
 	}
 	post(t, s, `{"type":"message"}`)
-	if m := get("/metrics").Body.String(); !strings.Contains(m, `mfabot_activities_total{status="200",type="message"} 1`) {
+	// Metrics are not on the Bot endpoint's handler, which faces the
+	// internet; they have their own handler for their own listener.
+	if rec := get("/metrics"); rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "mfabot_") {
+		t.Fatalf("/metrics on the bot's handler: %d %s", rec.Code, rec.Body)
+	}
+	rec := httptest.NewRecorder()
+	s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if m := rec.Body.String(); !strings.Contains(m, `mfabot_activities_total{status="200",type="message"} 1`) {
 		t.Fatalf("metrics:\n%s", m)
+	}
+	rec = httptest.NewRecorder()
+	s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/messages", strings.NewReader("{}")))
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("the metrics handler serves the bot endpoint: %d", rec.Code)
 	}
 }
