@@ -40,14 +40,24 @@ type Mailer interface {
 // passes the shared suite in internal/store/storetest. (The Teams bot keeps
 // its own state behind its own interface, bot/botstate.)
 type Store interface {
-	// CreateRequest inserts a new request.
-	CreateRequest(ctx context.Context, r *Request) error
+	// CreateRequest inserts a new request if every limit has room, in one
+	// atomic step; a full limit is an ERateLimited *Error caused by a
+	// *LimitError, and nothing is inserted.
+	CreateRequest(ctx context.Context, r *Request, limits ...Limit) error
 	// GetRequest returns a request or an *Error with ENotFound.
 	GetRequest(ctx context.Context, id string) (*Request, error)
 	// UpdateRequest writes r only if the stored request's state is one of
 	// from, atomically; otherwise it returns an *Error with EConflict and
 	// leaves the stored request as it was.
 	UpdateRequest(ctx context.Context, r *Request, from ...State) error
+	// WriteRequest writes r if every part of c holds, in one atomic step:
+	// the state (EConflict), the limits (ERateLimited with a *LimitError)
+	// and the execution lease (EConflict).
+	WriteRequest(ctx context.Context, r *Request, c Cond) error
+	// RenewLease extends the execution lease of a request that owner holds
+	// and that is still executing, to until; EConflict when the lease is
+	// no longer the owner's (taken over) or the request has finished.
+	RenewLease(ctx context.Context, id, owner string, until time.Time) error
 	// ListRequests returns requests matching f, newest first.
 	ListRequests(ctx context.Context, f RequestFilter) ([]*Request, error)
 	// CountRequests counts requests matching f.

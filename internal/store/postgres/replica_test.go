@@ -141,3 +141,16 @@ func TestReplicasShareOnceAndJournal(t *testing.T) {
 		t.Fatalf("journal after two replicas wrote one key: %+v %v", steps, err)
 	}
 }
+
+// TestReplicasShareTheLimits: creations and approvals from two replicas at
+// once stay within one limit, and one replica at most takes a run-out
+// execution lease over.
+func TestReplicasShareTheLimits(t *testing.T) {
+	stores := func() []mfa.Store {
+		dbs := replicas(t, 2)
+		return []mfa.Store{dbs[0], dbs[1]}
+	}
+	t.Run("create", func(t *testing.T) { storetest.RaceLimitedCreate(t, stores(), "A", 24, 5) })
+	t.Run("approve", func(t *testing.T) { storetest.RaceLimitedApprovals(t, stores(), 12, 2) })
+	t.Run("lease", func(t *testing.T) { storetest.RaceLeaseTakeover(t, stores(), 12) })
+}

@@ -6,14 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
-// CreateRequest inserts a new request; an existing id is an EConflict.
-func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
+// CreateRequest inserts a new request if every limit has room; an existing
+// id is an EConflict. The count and the insert are one write transaction
+// (BEGIN IMMEDIATE), which other connections and processes on the file
+// cannot interleave with.
+func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request, limits ...mfa.Limit) error {
 	if err := sqlstore.CheckNewRequest(r); err != nil {
 		return err
 	}
@@ -22,6 +27,9 @@ func (db *DB) CreateRequest(ctx context.Context, r *mfa.Request) error {
 		return fmt.Errorf("sqlite: create request %s: %w", r.ID, err)
 	}
 	return db.write(ctx, "create request", func(tx *sql.Tx) error {
+		if err := checkLimits(ctx, tx, limits); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO requests
 			(id, state, target_id, target_upn, requester_id, created_at, expires_at, updated_at, executed_at, data)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -53,7 +61,14 @@ func (db *DB) GetRequest(ctx context.Context, id string) (*mfa.Request, error) {
 // there is no such request). The first time r is executing, its UpdatedAt
 // becomes the request's execution start.
 func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.State) error {
-	if err := sqlstore.CheckUpdate(r, from); err != nil {
+	return db.WriteRequest(ctx, r, mfa.Cond{From: from})
+}
+
+// WriteRequest writes r if its state is one of c.From, every limit of c has
+// room and, with c.Lease, no other owner's lease runs: all decided in one
+// write transaction (BEGIN IMMEDIATE).
+func (db *DB) WriteRequest(ctx context.Context, r *mfa.Request, c mfa.Cond) error {
+	if err := sqlstore.CheckUpdate(r, c.From); err != nil {
 		return err
 	}
 	data, err := json.Marshal(r)
@@ -62,14 +77,32 @@ func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.Sta
 	}
 	args := []any{string(r.State), r.Target.ID, r.Target.UPN, r.Requester.ID,
 		sqlstore.Nanos(r.CreatedAt), sqlstore.Nanos(r.ExpiresAt), sqlstore.Nanos(r.UpdatedAt),
-		sqlstore.ExecutedAt(r, db.now), string(data), r.ID}
-	for _, s := range from {
+		sqlstore.ExecutedAt(r, db.now), string(data)}
+	lease := ``
+	mode := sqlstore.ModeOf(r, c)
+	switch mode {
+	case sqlstore.LeaseTake:
+		lease = `, lease_owner = ?, lease_until = ?`
+		args = append(args, c.Lease.Owner, sqlstore.Nanos(c.Lease.Until))
+	case sqlstore.LeaseClear:
+		lease = `, lease_owner = NULL, lease_until = NULL`
+	}
+	args = append(args, r.ID)
+	for _, s := range c.From {
 		args = append(args, string(s))
 	}
+	held := ``
+	if c.Lease != nil {
+		held = ` AND (lease_owner IS NULL AND (state <> 'executing' OR updated_at <= ?) OR lease_until <= ? OR lease_owner = ?)`
+		args = append(args, sqlstore.IdleSince(c.Lease), sqlstore.Nanos(c.Lease.Now), c.Lease.Owner)
+	}
 	q := `UPDATE requests SET state = ?, target_id = ?, target_upn = ?, requester_id = ?,
-		created_at = ?, expires_at = ?, updated_at = ?, executed_at = COALESCE(executed_at, ?), data = ?
-		WHERE id = ? AND state IN (` + placeholders(len(from)) + `)`
+		created_at = ?, expires_at = ?, updated_at = ?, executed_at = COALESCE(executed_at, ?), data = ?` + lease + `
+		WHERE id = ? AND state IN (` + placeholders(len(c.From)) + `)` + held
 	return db.write(ctx, "update request", func(tx *sql.Tx) error {
+		if err := checkLimits(ctx, tx, c.Limits); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return unavailable("update request", err)
@@ -81,16 +114,59 @@ func (db *DB) UpdateRequest(ctx context.Context, r *mfa.Request, from ...mfa.Sta
 		if n == 1 {
 			return nil
 		}
-		var cur string
-		err = tx.QueryRowContext(ctx, `SELECT state FROM requests WHERE id = ?`, r.ID).Scan(&cur)
+		var (
+			cur   string
+			until sql.NullInt64
+		)
+		err = tx.QueryRowContext(ctx, `SELECT state, lease_until FROM requests WHERE id = ?`, r.ID).Scan(&cur, &until)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sqlstore.RequestNotFound(r.ID)
 		}
 		if err != nil {
 			return unavailable("update request", err)
 		}
-		return sqlstore.UpdateConflict(r.ID, cur, from)
+		if slices.Contains(c.From, mfa.State(cur)) {
+			return sqlstore.LeaseConflict(r.ID, sqlstore.FromNanos(until.Int64)) // zero: an older mfabot's run
+		}
+		return sqlstore.UpdateConflict(r.ID, cur, c.From)
 	})
+}
+
+// RenewLease extends owner's lease of an executing request to until.
+func (db *DB) RenewLease(ctx context.Context, id, owner string, until time.Time) error {
+	return db.write(ctx, "renew lease", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE requests SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = ?`,
+			sqlstore.Nanos(until), id, owner, string(mfa.StateExecuting))
+		if err != nil {
+			return unavailable("renew lease", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return unavailable("renew lease", err)
+		} else if n != 1 {
+			return sqlstore.LeaseLost(id)
+		}
+		return nil
+	})
+}
+
+// checkLimits counts, inside the write transaction tx, the requests of each
+// limit and refuses the write when one has no room.
+func checkLimits(ctx context.Context, tx *sql.Tx, limits []mfa.Limit) error {
+	for _, l := range limits {
+		total := 0
+		for _, f := range l.Count {
+			w, args := where(f)
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests`+w, args...).Scan(&n); err != nil {
+				return unavailable("count for a limit", err)
+			}
+			total += n
+		}
+		if total >= l.Max {
+			return mfa.LimitReached(l, total)
+		}
+	}
+	return nil
 }
 
 func placeholders(n int) string {

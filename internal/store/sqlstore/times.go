@@ -50,3 +50,6 @@ func utcMethods(ms []mfa.Method) {
 		ms[i].Created = ms[i].Created.UTC()
 	}
 }
+
+// FromNanos is the UTC time of nanoseconds since the Unix epoch.
+func FromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
