@@ -66,11 +66,6 @@ func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.
 	if terminal != nil {
 		notifier = cliNotifier{out: terminal}
 	}
-	if store.IsPostgres(cfg.Database) {
-		// Several replicas may share the database: take over an executing
-		// request only when no replica has touched it for a while.
-		cfg.Policy.ResumeLease = 5 * time.Minute
-	}
 	svc := mfa.NewService(cfg.Policy, mfa.Deps{Directory: dir, Store: st, Notifier: notifier, Alerter: alerter, Mailer: mail, Log: log})
 	return &wiring{cfg: cfg, log: log, store: st, dir: dir, mail: mail, svc: svc, alerts: alerts}, nil
 }

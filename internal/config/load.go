@@ -88,8 +88,9 @@ func describe(s Setting, v, what string) string {
 	return fmt.Sprintf("%s=%q %s", s.Name, v, what)
 }
 
-// derive fills what follows from other settings, and the fixed windows of
-// the limits (the limits are per hour and per 24 hours).
+// derive fills what follows from other settings, the fixed windows of
+// the limits (the limits are per hour and per 24 hours) and the fixed
+// length of an execution lease.
 func (c *Config) derive() {
 	c.applyCloud()
 	if c.Graph.TenantID == "" {
@@ -98,6 +99,7 @@ func (c *Config) derive() {
 	c.Policy.RequesterWindow = time.Hour
 	c.Policy.TargetWindow = 24 * time.Hour
 	c.Policy.BreakerWindow = time.Hour
+	c.Policy.ExecutionLease = 2 * time.Minute
 }
 
 // missing names every setting use requires that is not set. A setting

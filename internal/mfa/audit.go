@@ -41,6 +41,7 @@ const (
 	AuditDenied          = "denied_by_user"
 	AuditExecuting       = "executing"
 	AuditResumed         = "resumed"
+	AuditLeaseLost       = "lease_lost"
 	AuditMethodRemoved   = "method_removed"
 	AuditMethodFailed    = "method_failed"
 	AuditSessionsRevoked = "sessions_revoked"

@@ -26,12 +26,13 @@ const maxReason = 500
 // audited and returned as *Error with EForbidden, EInvalid, ENotFound or
 // ERateLimited.
 func (s *Service) Request(ctx context.Context, actor Actor, in RequestInput) (*Request, error) {
-	return s.create(ctx, actor, in, true)
+	return s.create(ctx, actor, in, true, "")
 }
 
 // create makes a request; helpdesk says whether the requester must be in the
-// helpdesk group (false only for the operator CLI).
-func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, helpdesk bool) (*Request, error) {
+// helpdesk group (false only for the operator CLI). override is the
+// operator's reason to pass the per-target limit (operator CLI only).
+func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, helpdesk bool, override string) (*Request, error) {
 	key, err := ValidateTarget(in.Target)
 	if err != nil {
 		s.auditTarget(ctx, AuditRefused, strings.TrimSpace(in.Target), actor, map[string]string{"reason": Message(err)})
@@ -123,13 +124,31 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		return nil, Wrap(EUnavailable, err, "the request store is unavailable")
 	}
 	r.NeedsOverride = recent >= s.policy.PerTargetLimit
-	if _, err := s.audit(ctx, AuditRequested, r, actor.ID, map[string]string{
+	detail := map[string]string{
 		"requester": actor.String(), "reason": reason, "profile": string(profile), "tap": strconv.FormatBool(tap),
 		"planned": describeMethods(planned), "needsOverride": strconv.FormatBool(r.NeedsOverride),
-	}); err != nil {
+	}
+	if r.NeedsOverride && !helpdesk {
+		// The operator approves their own request: the override is theirs
+		// to give, with a reason, at once.
+		if override = strings.TrimSpace(override); override == "" {
+			return refuse(Errorf(EForbidden, "%s's MFA was already reset in the last %s; to reset it again, give a reason with --override \"reason\" (it is audited and security is alerted)", u.UPN, s.policy.TargetWindow))
+		}
+		if len(override) > maxReason {
+			return refuse(Errorf(EInvalid, "the override reason is %d characters long; keep it under %d", len(override), maxReason))
+		}
+		r.Override, detail["override"] = override, override
+	}
+	if _, err := s.audit(ctx, AuditRequested, r, actor.ID, detail); err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateRequest(ctx, r); err != nil {
+	if err := s.store.CreateRequest(ctx, r, s.requesterLimit(actor)); err != nil {
+		if le, ok := limitRefused(err); ok {
+			// Requests made meanwhile (another goroutine, process or
+			// replica) used up the room the early check saw.
+			_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"reason": "per-requester limit", "count": strconv.Itoa(le.Count)})
+			return nil, s.requesterRefusal(ctx, actor, le.Count)
+		}
 		if Code(err) == EConflict {
 			// Another replica created an open request for this user since
 			// the check above: the store keeps one open request per user.

@@ -10,12 +10,22 @@ import (
 // one of from. On a conflict it returns the stored request's current state
 // in the error.
 func (s *Service) transition(ctx context.Context, r *Request, change func(*Request), from ...State) (*Request, error) {
+	return s.transitionIf(ctx, r, change, Cond{From: from})
+}
+
+// transitionIf is transition under a store condition: limits counted and an
+// execution lease checked in the same atomic step as the write. A limit
+// that has no room answers its ERateLimited as the store gave it.
+func (s *Service) transitionIf(ctx context.Context, r *Request, change func(*Request), c Cond) (*Request, error) {
 	next := *r
 	change(&next)
 	next.UpdatedAt = s.clock.Now().UTC()
-	if err := s.store.UpdateRequest(ctx, &next, from...); err != nil {
+	if err := s.store.WriteRequest(ctx, &next, c); err != nil {
 		if Code(err) == EConflict {
 			if cur, gerr := s.store.GetRequest(ctx, r.ID); gerr == nil {
+				if c.Lease != nil && cur.State == StateExecuting {
+					return cur, err // another process holds the lease
+				}
 				return cur, Errorf(EConflict, "request %s is already %s", r.ID, cur.State)
 			}
 		}
@@ -135,7 +145,8 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 	if r.NeedsOverride && !isApprover && s.policy.Manager != ManagerMust {
 		return refuse(Errorf(EForbidden, "%s's MFA was already reset in the last %s: only an approver can override that", r.Target.UPN, s.policy.TargetWindow))
 	}
-	if err := s.checkBreaker(ctx); err != nil {
+	cond, breaker, err := s.approveWithin(ctx)
+	if err != nil {
 		return refuse(err)
 	}
 	needManager := s.policy.Manager == ManagerMust
@@ -164,7 +175,15 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 			n.State = StateApproved
 		}
 	}
-	next, err := s.transition(ctx, r, change, StatePending)
+	probe := *r
+	change(&probe)
+	if probe.State != StateApproved {
+		cond.Limits = nil // a first of two approvals runs nothing yet
+	}
+	next, err := s.transitionIf(ctx, r, change, cond)
+	if le, ok := limitRefused(err); ok {
+		return refuse(s.breakerRefusal(ctx, breaker, le))
+	}
 	if err != nil {
 		return next, err
 	}

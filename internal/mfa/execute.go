@@ -11,9 +11,10 @@ import (
 )
 
 // Execute runs an approved request: approved → executing → completed |
-// partial | failed. The conditional transition makes it run once, however
-// many callers race. A TAP, when issued, goes to the requester through the
-// Notifier and nowhere else.
+// partial | failed. The move to executing takes the execution lease in the
+// same store write, so it runs once, however many callers — in this
+// process or others sharing the database — race. A TAP, when issued, goes
+// to the requester through the Notifier and nowhere else.
 func (s *Service) Execute(ctx context.Context, id string) (*Request, error) {
 	r, err := s.Get(ctx, id)
 	if err != nil {
@@ -22,7 +23,12 @@ func (s *Service) Execute(ctx context.Context, id string) (*Request, error) {
 	if r.State != StateApproved {
 		return r, Errorf(EConflict, "request %s is %s, not approved", r.ID, r.State)
 	}
-	next, err := s.transition(ctx, r, func(n *Request) { n.State = StateExecuting }, StateApproved)
+	if !s.reserve(r.ID) {
+		return r, Errorf(EConflict, "request %s is already running", r.ID)
+	}
+	defer s.running.Delete(r.ID)
+	l := s.newLease()
+	next, err := s.transitionIf(ctx, r, func(n *Request) { n.State = StateExecuting }, Cond{From: []State{StateApproved}, Lease: &l})
 	if err != nil {
 		return next, err
 	}
@@ -30,46 +36,66 @@ func (s *Service) Execute(ctx context.Context, id string) (*Request, error) {
 		return next, err
 	}
 	s.changed(ctx, next)
-	return s.run(ctx, next)
+	return s.run(ctx, next, l)
 }
 
-// Resume finishes every request left executing by a crash. Each resumed plan
-// skips what the journal records and treats 404 as done.
+// Resume finishes every request left executing by an executor that is gone:
+// one whose execution lease has run out. A request whose lease runs is
+// being executed by another process (the operator CLI, another replica) and
+// is left alone. Each resumed plan skips what the journal records and
+// treats 404 as done.
 func (s *Service) Resume(ctx context.Context) (int, error) {
 	rs, err := s.store.ListRequests(ctx, RequestFilter{States: []State{StateExecuting}})
 	if err != nil {
 		return 0, err
 	}
-	// With several replicas, another one may be running a request right now:
-	// take over only a request idle for longer than the lease.
-	cutoff := s.clock.Now().Add(-s.policy.ResumeLease)
 	n := 0
 	for _, r := range rs {
-		if _, busy := s.running.Load(r.ID); busy || r.UpdatedAt.After(cutoff) {
-			continue
+		if s.resume(ctx, r) {
+			n++
 		}
-		_, _ = s.audit(ctx, AuditResumed, r, "system", nil)
-		if _, err := s.run(ctx, r); err != nil {
-			s.log.Error("resume failed", "request", r.ID, "err", err)
-			continue
-		}
-		n++
 	}
 	return n, nil
 }
 
-// run executes the plan of an executing request and records the result.
-func (s *Service) run(ctx context.Context, r *Request) (*Request, error) {
-	if _, busy := s.running.LoadOrStore(r.ID, struct{}{}); busy {
-		return r, Errorf(EConflict, "request %s is already running", r.ID)
+// resume takes r over if its lease has run out, and runs it.
+func (s *Service) resume(ctx context.Context, r *Request) bool {
+	if !s.reserve(r.ID) {
+		return false
 	}
 	defer s.running.Delete(r.ID)
+	l := s.newLease()
+	next, err := s.transitionIf(ctx, r, func(*Request) {}, Cond{From: []State{StateExecuting}, Lease: &l})
+	if err != nil {
+		if Code(err) != EConflict {
+			s.log.Error("resume failed", "request", r.ID, "err", err)
+		}
+		return false
+	}
+	_, _ = s.audit(ctx, AuditResumed, next, "system", map[string]string{"owner": l.Owner})
+	if _, err := s.run(ctx, next, l); err != nil {
+		s.log.Error("resume failed", "request", r.ID, "err", err)
+		return false
+	}
+	return true
+}
+
+// run executes the plan of an executing request under lease l, which the
+// caller took, and records the result. The caller has reserved r.ID.
+func (s *Service) run(ctx context.Context, r *Request, l Lease) (*Request, error) {
 	// The plan must finish even if the caller's context ends (a Teams turn,
 	// a CLI interrupt): stopping halfway would leave a half-reset user.
 	ctx = context.WithoutCancel(ctx)
 	ex := &execution{s: s, r: r, res: &Result{}, errs: map[string]error{}}
+	ex.ls.lease = l
+	s.running.Store(r.ID, ex)
+	stop := ex.heartbeat(ctx)
 	ex.plan(ctx)
-	return s.finish(ctx, r, ex.res, ex.refused)
+	stop()
+	if !ex.held() {
+		return ex.abandon(ctx)
+	}
+	return s.finish(ctx, ex)
 }
 
 // execution is one run of a request's plan.
@@ -82,6 +108,7 @@ type execution struct {
 	errs map[string]error // last default-method refusal per method key
 	// refused is set when the target may no longer be reset.
 	refused bool
+	ls      leaseState
 }
 
 func (ex *execution) plan(ctx context.Context) {
@@ -191,6 +218,9 @@ func (ex *execution) deleteAll(ctx context.Context, ms []Method) []Method {
 		if _, ok := ex.done["remove:"+m.Key()]; ok {
 			continue
 		}
+		if !ex.held() {
+			break // another process has the request now: start nothing
+		}
 		wg.Add(1)
 		go func(m Method) {
 			defer wg.Done()
@@ -263,6 +293,9 @@ func (ex *execution) revoke(ctx context.Context) {
 		ex.mu.Unlock()
 		return
 	}
+	if !ex.held() {
+		return
+	}
 	err := ex.s.dir.RevokeSessions(ctx, ex.r.Target.ID)
 	ex.mu.Lock()
 	defer ex.mu.Unlock()
@@ -280,6 +313,9 @@ func (ex *execution) issueTAP(ctx context.Context) {
 	s := ex.s
 	if _, ok := ex.done["tap"]; ok {
 		ex.res.TAPIssued = true // delivered before the crash; never issue twice
+		return
+	}
+	if !ex.held() {
 		return
 	}
 	tap, err := s.dir.CreateTAP(ctx, ex.r.Target.ID, TAPRequest{Lifetime: s.policy.TAPLifetime, OneTime: s.policy.TAPOneTime})
@@ -324,9 +360,11 @@ func (ex *execution) verify(ctx context.Context) {
 	_, _ = ex.s.audit(ctx, AuditVerified, ex.r, "system", map[string]string{"remaining": describeMethods(ex.res.Remaining)})
 }
 
-// finish decides the outcome, audits it and stores it. refused says the
-// run was refused before it started (already alerted as such).
-func (s *Service) finish(ctx context.Context, r *Request, res *Result, refused bool) (*Request, error) {
+// finish decides the outcome, audits it and stores it, if the execution
+// still holds its lease. ex.refused says the run was refused before it
+// started (already alerted as such).
+func (s *Service) finish(ctx context.Context, ex *execution) (*Request, error) {
+	r, res, refused := ex.r, ex.res, ex.refused
 	final := StateCompleted
 	switch {
 	case res.Error != "" && len(res.Removed) == 0:
@@ -347,7 +385,7 @@ func (s *Service) finish(ctx context.Context, r *Request, res *Result, refused b
 	if err == nil {
 		res.AuditRef = fmt.Sprintf("%s #%d", rec.Hash[:12], rec.Seq)
 	}
-	next, terr := s.transition(ctx, r, func(n *Request) { n.State, n.Result = final, res }, StateExecuting)
+	next, terr := s.transitionIf(ctx, r, func(n *Request) { n.State, n.Result = final, res }, ex.leaseCond())
 	if terr != nil {
 		return next, terr
 	}

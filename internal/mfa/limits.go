@@ -2,6 +2,7 @@ package mfa
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -18,20 +19,45 @@ type BreakerState struct {
 	ResumedAt time.Time `json:"resumedAt,omitzero"`
 }
 
-// checkRequesterLimit refuses a requester over their hourly limit. The count
-// comes from the store, so it survives restarts.
-func (s *Service) checkRequesterLimit(ctx context.Context, actor Actor) error {
+// requesterLimit is the per-requester limit of a new request: requests
+// made by actor within the window. The store counts it in the same step
+// as the insert, so concurrent requests (goroutines, processes, replicas)
+// cannot together pass it.
+func (s *Service) requesterLimit(actor Actor) Limit {
 	since := s.clock.Now().UTC().Add(-s.policy.RequesterWindow)
-	n, err := s.store.CountRequests(ctx, RequestFilter{RequesterID: actor.ID, Since: since})
+	return Limit{Name: LimitRequester, Max: s.policy.PerRequesterLimit,
+		Count: []RequestFilter{{RequesterID: actor.ID, Since: since}}}
+}
+
+// checkRequesterLimit refuses a requester over their hourly limit early,
+// before the directory is asked; the insert counts again, atomically.
+func (s *Service) checkRequesterLimit(ctx context.Context, actor Actor) error {
+	l := s.requesterLimit(actor)
+	n, err := s.store.CountRequests(ctx, l.Count[0])
 	if err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}
-	if n >= s.policy.PerRequesterLimit {
-		s.raise(ctx, Alert{Kind: "requester_rate_limit", Actor: actor.String(),
-			Summary: fmt.Sprintf("%s reached the limit of %d reset requests per %s", actor, s.policy.PerRequesterLimit, s.policy.RequesterWindow)})
-		return Errorf(ERateLimited, "you have made %d reset requests in the last %s, the most allowed; ask an approver if this is a real emergency", n, s.policy.RequesterWindow)
+	if n >= l.Max {
+		return s.requesterRefusal(ctx, actor, n)
 	}
 	return nil
+}
+
+// requesterRefusal alerts security and words the refusal of a requester
+// who has made n requests within the window.
+func (s *Service) requesterRefusal(ctx context.Context, actor Actor, n int) error {
+	s.raise(ctx, Alert{Kind: "requester_rate_limit", Actor: actor.String(),
+		Summary: fmt.Sprintf("%s reached the limit of %d reset requests per %s", actor, s.policy.PerRequesterLimit, s.policy.RequesterWindow)})
+	return Errorf(ERateLimited, "you have made %d reset requests in the last %s, the most allowed; ask an approver if this is a real emergency", n, s.policy.RequesterWindow)
+}
+
+// limitRefused returns the *LimitError of a store refusal, if it is one.
+func limitRefused(err error) (*LimitError, bool) {
+	var le *LimitError
+	if Code(err) == ERateLimited && errors.As(err, &le) {
+		return le, true
+	}
+	return nil, false
 }
 
 // Breaker returns the circuit breaker's state.
@@ -46,6 +72,25 @@ func (s *Service) Breaker(ctx context.Context) (BreakerState, error) {
 	return st, nil
 }
 
+// breakerSince is when the breaker's window starts: an hour ago, or just
+// after the last resumption when that is later.
+func (s *Service) breakerSince(st BreakerState) time.Time {
+	since := s.clock.Now().UTC().Add(-s.policy.BreakerWindow)
+	if !st.ResumedAt.Before(since) {
+		since = st.ResumedAt.Add(time.Nanosecond) // ExecutedSince is inclusive
+	}
+	return since
+}
+
+// breakerLimit is the circuit breaker as a limit on approvals: resets that
+// ran within the window plus requests approved and waiting to run. The
+// store counts it in the same step as the approval, so concurrent
+// approvals (in any process) never approve more resets than the limit.
+func (s *Service) breakerLimit(st BreakerState) Limit {
+	return Limit{Name: LimitBreaker, Max: s.policy.BreakerLimit, Count: []RequestFilter{
+		{ExecutedSince: s.breakerSince(st)}, {States: []State{StateApproved}}}}
+}
+
 // checkBreaker refuses while the breaker is open, and trips it when the
 // tenant-wide count of executed resets reaches the limit.
 func (s *Service) checkBreaker(ctx context.Context) error {
@@ -56,19 +101,44 @@ func (s *Service) checkBreaker(ctx context.Context) error {
 	if st.Paused {
 		return Errorf(ERateLimited, "all MFA resets are paused since %s: %s. An approver must resume them (\"resume resets <reason>\")", st.TrippedAt.Format(time.RFC1123), st.Reason)
 	}
-	now := s.clock.Now().UTC()
-	since := now.Add(-s.policy.BreakerWindow)
-	if !st.ResumedAt.Before(since) {
-		since = st.ResumedAt.Add(time.Nanosecond) // ExecutedSince is inclusive
-	}
-	n, err := s.store.CountRequests(ctx, RequestFilter{ExecutedSince: since})
+	n, err := s.store.CountRequests(ctx, RequestFilter{ExecutedSince: s.breakerSince(st)})
 	if err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}
 	if n < s.policy.BreakerLimit {
 		return nil
 	}
-	st = BreakerState{Paused: true, TrippedAt: now, ResumedAt: st.ResumedAt, Reason: fmt.Sprintf("%d resets ran in the last %s (limit %d)", n, s.policy.BreakerWindow, s.policy.BreakerLimit)}
+	return s.tripBreaker(ctx, st, fmt.Sprintf("%d resets ran in the last %s (limit %d)", n, s.policy.BreakerWindow, s.policy.BreakerLimit))
+}
+
+// approveWithin returns the condition of an approval: pending, and the
+// breaker's room counted in the same store step. It refuses at once while
+// the breaker is open.
+func (s *Service) approveWithin(ctx context.Context) (Cond, BreakerState, error) {
+	st, err := s.Breaker(ctx)
+	if err != nil {
+		return Cond{}, st, err
+	}
+	if err := s.checkBreaker(ctx); err != nil {
+		return Cond{}, st, err
+	}
+	return Cond{From: []State{StatePending}, Limits: []Limit{s.breakerLimit(st)}}, st, nil
+}
+
+// breakerRefusal trips the breaker after the store refused an approval for
+// want of room, and returns the refusal.
+func (s *Service) breakerRefusal(ctx context.Context, st BreakerState, le *LimitError) error {
+	return s.tripBreaker(ctx, st, fmt.Sprintf("%d resets ran or were approved in the last %s (limit %d)", le.Count, s.policy.BreakerWindow, le.Max))
+}
+
+// tripBreaker pauses every reset, audits and alerts, and returns the
+// refusal. A breaker another caller tripped meanwhile is not tripped again.
+func (s *Service) tripBreaker(ctx context.Context, st BreakerState, reason string) error {
+	if cur, err := s.Breaker(ctx); err == nil && cur.Paused {
+		return Errorf(ERateLimited, "all MFA resets are paused: %s. An approver must resume them", cur.Reason)
+	}
+	now := s.clock.Now().UTC()
+	st = BreakerState{Paused: true, TrippedAt: now, ResumedAt: st.ResumedAt, Reason: reason}
 	if err := s.store.SetBreaker(ctx, st); err != nil {
 		return Wrap(EUnavailable, err, "the request store is unavailable")
 	}

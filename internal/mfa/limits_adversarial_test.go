@@ -170,7 +170,7 @@ func TestBreakerPausesApprovalsAndOnlyAnApproverResumes(t *testing.T) {
 // request won the race, as the store's one-open-request rule answers.
 type conflictStore struct{ mfa.Store }
 
-func (conflictStore) CreateRequest(context.Context, *mfa.Request) error {
+func (conflictStore) CreateRequest(context.Context, *mfa.Request, ...mfa.Limit) error {
 	return mfa.Errorf(mfa.EConflict, "alice@contoso.com already has an open request")
 }
 

@@ -52,11 +52,11 @@ type Policy struct {
 	// MailFrom, when set, is the mailbox the user notification is sent from.
 	MailFrom string
 
-	// ResumeLease is how long a request must have been idle in executing
-	// before Resume takes it over. Zero for a single replica (SQLite): a
-	// request executing at start-up was left by a crash. With several
-	// replicas sharing a database, another replica may be running it.
-	ResumeLease time.Duration
+	// ExecutionLease is how long an executor's lease on a request lasts
+	// without a renewal (2m; renewed every third of it). Another
+	// process or replica takes an executing request over only once its
+	// lease has run out.
+	ExecutionLease time.Duration
 }
 
 // missing names the fields a usable policy cannot leave at zero. The
@@ -74,6 +74,7 @@ func (p Policy) missing() []string {
 		{"PerRequesterLimit", p.PerRequesterLimit <= 0}, {"RequesterWindow", p.RequesterWindow <= 0},
 		{"PerTargetLimit", p.PerTargetLimit <= 0}, {"TargetWindow", p.TargetWindow <= 0},
 		{"BreakerLimit", p.BreakerLimit <= 0}, {"BreakerWindow", p.BreakerWindow <= 0},
+		{"ExecutionLease", p.ExecutionLease <= 0},
 	} {
 		if f.zero {
 			out = append(out, f.name)

@@ -79,8 +79,9 @@ func TestUnauditedApprovalIsUndone(t *testing.T) {
 	}
 }
 
-// With several replicas, Resume leaves a request another replica may be
-// running alone until it has been idle for the lease.
+// A request executing without any lease (left by an mfabot from before
+// execution leases, during an upgrade) is left alone until it has been idle
+// for the length of a lease.
 func TestResumeWaitsForTheLeaseWithReplicas(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
@@ -92,7 +93,7 @@ func TestResumeWaitsForTheLeaseWithReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := mfatest.Policy()
-	p.ResumeLease = 5 * time.Minute
+	p.ExecutionLease = 5 * time.Minute
 	other := mfa.NewService(p, mfa.Deps{Directory: e.dir, Store: e.store, Notifier: e.note, Clock: e.clock})
 	if n, err := other.Resume(ctx); err != nil || n != 0 {
 		t.Fatalf("took over a request another replica may be running: %d %v", n, err)

@@ -26,7 +26,8 @@ type Service struct {
 	log    *slog.Logger
 	newID  func() string
 
-	running sync.Map // request id → struct{}: executions in this process
+	owner   string   // this instance's name as an execution lease owner
+	running sync.Map // request id → *execution (nil while starting): executions in this process
 	// targetLocks serialise "no open request for this target" with the
 	// insert, so concurrent requesters get one open request per target.
 	targetLocks [64]sync.Mutex
@@ -76,6 +77,7 @@ func NewService(p Policy, d Deps) *Service {
 	if s.newID == nil {
 		s.newID = NewRequestID
 	}
+	s.owner = newOwner()
 	s.log = s.log.With("component", "mfa")
 	return s
 }

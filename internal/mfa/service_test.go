@@ -315,6 +315,7 @@ func TestResumeAfterCrashDeletesNothingTwice(t *testing.T) {
 	e.dir.Fail = nil
 	e.dir.Calls = nil
 	svc2 := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: e.dir, Store: e.store, Notifier: e.note, Clock: e.clock})
+	e.clock.Advance(3 * time.Minute) // the dead process's lease has run out
 	if n, err := svc2.Resume(ctx); err != nil || n != 1 {
 		t.Fatalf("resume: %d %v", n, err)
 	}

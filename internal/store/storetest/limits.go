@@ -13,7 +13,7 @@ import (
 // testLimitOnCreate: many creations at once against one per-requester
 // limit insert exactly the limit's room, and refuse the rest with an
 // ERateLimited naming the limit.
-func testLimitOnCreate(t *testing.T, s mfa.Store, _ *Clock) {
+func testLimitOnCreate(t *testing.T, s Store, _ *Clock) {
 	// One request of the window exists already, and one of another
 	// requester, which does not count.
 	if err := s.CreateRequest(ctx, pendingRequest("old", "T-old", "A", base)); err != nil {
@@ -90,7 +90,7 @@ func CreateRacing(stores []mfa.Store, prefix, requester string, racers, max int)
 // testLimitOnUpdate: approvals of many requests at once under a breaker
 // that counts approved and executed requests leave exactly the room
 // approved; a refused write changes nothing.
-func testLimitOnUpdate(t *testing.T, s mfa.Store, _ *Clock) {
+func testLimitOnUpdate(t *testing.T, s Store, _ *Clock) {
 	// One reset ran already: it counts through ExecutedSince.
 	ran := pendingRequest("ran", "T-ran", "A", base)
 	ran.State = mfa.StateExecuting
@@ -166,7 +166,7 @@ func RaceLimitedApprovals(t *testing.T, stores []mfa.Store, racers, max int) {
 // testLease: the execution lease is taken with the move to executing, keeps
 // other owners out while it runs, is renewed by its owner only, may be
 // taken over once run out, and is freed when the request finishes.
-func testLease(t *testing.T, s mfa.Store, c *Clock) {
+func testLease(t *testing.T, s Store, c *Clock) {
 	r := pendingRequest("lease", "T-lease", "A", base)
 	r.State = mfa.StateApproved
 	if err := s.CreateRequest(ctx, r); err != nil {
@@ -223,7 +223,7 @@ func testLease(t *testing.T, s mfa.Store, c *Clock) {
 }
 
 // testLeaseRace: many owners take over one run-out lease at once; one wins.
-func testLeaseRace(t *testing.T, s mfa.Store, _ *Clock) {
+func testLeaseRace(t *testing.T, s Store, _ *Clock) {
 	RaceLeaseTakeover(t, []mfa.Store{s}, 16)
 }
 
