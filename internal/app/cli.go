@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,9 +69,10 @@ func runReset(ctx context.Context, args []string, stdout io.Writer) error {
 	profile := fs.String("profile", "", "reregister (default) or all")
 	tap := fs.Bool("tap", false, "issue a one-time Temporary Access Pass, shown here once")
 	dry := fs.Bool("dry-run", false, "show what would be removed; change nothing")
+	override := fs.String("override", "", "why to reset a user already reset within the per-target window (audited, alerted)")
 	target, flags := splitTarget(args)
 	if err := fs.Parse(flags); err != nil || target == "" || fs.NArg() > 0 {
-		return &usageError{"usage: mfabot reset <upn> --reason TEXT [--profile reregister|all] [--tap] [--dry-run]"}
+		return &usageError{"usage: mfabot reset <upn> --reason TEXT [--profile reregister|all] [--tap] [--override REASON] [--dry-run]"}
 	}
 	if strings.TrimSpace(*reason) == "" && !*dry {
 		return &usageError{"--reason is required: it goes into the audit"}
@@ -91,12 +93,14 @@ func runReset(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer w.Close()
-	return cliReset(ctx, w, cfg, resetArgs{target: target, reason: *reason, tap: *tap, dryRun: *dry}, stdout)
+	return cliReset(ctx, w, cfg, resetArgs{target: target, reason: *reason, tap: *tap, dryRun: *dry, override: *override}, stdout)
 }
 
 type resetArgs struct {
 	target, reason string
 	tap, dryRun    bool
+	// override passes the per-target limit, with the operator's reason.
+	override string
 }
 
 func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, stdout io.Writer) error {
@@ -117,7 +121,7 @@ func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, st
 		return nil
 	}
 	tap := a.tap
-	r, err := w.svc.OperatorReset(ctx, op, mfa.RequestInput{Target: a.target, Reason: a.reason, Profile: cfg.Policy.Profile, TAP: &tap})
+	r, err := w.svc.OperatorReset(ctx, op, mfa.RequestInput{Target: a.target, Reason: a.reason, Profile: cfg.Policy.Profile, TAP: &tap}, a.override)
 	if r != nil {
 		cli.WriteRequest(stdout, r)
 	}
@@ -130,6 +134,9 @@ func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, st
 	return nil
 }
 
+// valueFlags are the reset flags that take a value in the next argument.
+var valueFlags = []string{"--reason", "-reason", "--profile", "-profile", "--override", "-override"}
+
 // splitTarget lets the target stand before or after the flags.
 func splitTarget(args []string) (string, []string) {
 	var target string
@@ -139,7 +146,7 @@ func splitTarget(args []string) (string, []string) {
 		switch {
 		case strings.HasPrefix(a, "-"):
 			flags = append(flags, a)
-			if (a == "--reason" || a == "-reason" || a == "--profile" || a == "-profile") && i+1 < len(args) {
+			if slices.Contains(valueFlags, a) && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}

@@ -134,3 +134,47 @@ func TestAuditVerifyDetectsAnEdit(t *testing.T) {
 		t.Fatalf("tampering not detected: %v\n%s", err, out.String())
 	}
 }
+
+// TestCLIObeysThePerTargetLimit: a second reset of one user within the
+// window is refused without --override, changing nothing; with it, the
+// reset runs and the override is in the audit and alerted.
+func TestCLIObeysThePerTargetLimit(t *testing.T) {
+	w, fake, _, _ := cliEnv(t)
+	var out bytes.Buffer
+	if err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "new phone"}, &out); err != nil {
+		t.Fatalf("first reset: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "again", tap: true}, &out)
+	if mfa.Code(err) != mfa.EForbidden || !strings.Contains(mfa.Message(err), "--override") {
+		t.Fatalf("second reset within 24h without --override: %v\n%s", err, out.String())
+	}
+	if n := fake.Revocations(graphfake.DemoBobID); n != 1 {
+		t.Fatalf("sessions revoked %d times", n)
+	}
+	if open, _ := w.store.ListRequests(context.Background(), mfa.RequestFilter{States: []mfa.State{mfa.StatePending, mfa.StateApproved}}); len(open) != 0 {
+		t.Fatalf("the refusal left %d open requests", len(open))
+	}
+	out.Reset()
+	err = cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "again", tap: true, override: "lost the new phone too, ticket 4712"}, &out)
+	if err != nil {
+		t.Fatalf("second reset with --override: %v\n%s", err, out.String())
+	}
+	if n := fake.Revocations(graphfake.DemoBobID); n != 2 {
+		t.Fatalf("sessions revoked %d times", n)
+	}
+	var exp bytes.Buffer
+	if _, err := cli.ExportAudit(context.Background(), &exp, w.store, 0); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(exp.String(), "lost the new phone too, ticket 4712") < 2 || !strings.Contains(exp.String(), "target_rate_limit") {
+		t.Fatalf("override not audited on the request and the approval, or not alerted:\n%s", exp.String())
+	}
+}
+
+func TestResetFlagsTakeOverride(t *testing.T) {
+	target, flags := splitTarget([]string{"--override", "ticket 9", "bob@contoso.com", "--reason", "x"})
+	if target != "bob@contoso.com" || strings.Join(flags, "|") != "--override|ticket 9|--reason|x" {
+		t.Fatalf("target %q flags %q", target, flags)
+	}
+}
