@@ -10,10 +10,11 @@
 // refuses DELETE on authentication/methods/{id} — and the password is
 // never deleted.
 //
-// The HTTP pipeline keeps the SDK's middleware but in a fixed order, with
-// compression before retry: kiota-http-go builds its default list from a
-// Go map, and when retry lands first a POST retried after a 429 is resent
-// with "Content-Encoding: gzip" over an uncompressed body.
+// The HTTP pipeline keeps the SDK's middleware in a fixed order (kiota-http-go
+// builds its default list from a Go map) with two changes: request bodies
+// are not compressed (Graph documents no endpoint that takes gzip; see
+// middlewares), and retry is mfabot's own (see retry): Retry-After honoured
+// to the millisecond, and a POST whose outcome is unknown never resent.
 //
 // # Permissions
 //

@@ -246,30 +246,6 @@ func TestMalformedErrorBodiesDoNotPanic(t *testing.T) {
 	}
 }
 
-func TestThrottlingIsRetried(t *testing.T) {
-	s, _ := newEnv(t, graphfake.Options{})
-	// Several clients: the pipeline order must not depend on chance.
-	for i := range 5 {
-		d, err := graph.NewAnonymous(s.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.ResetRequests()
-		s.AddFault(graphfake.Fault{Method: "POST", Path: "/users/*/authentication/temporaryAccessPassMethods", Status: 429, RetryAfter: "0.5", Count: 2})
-		tap, err := d.CreateTAP(ctx, graphfake.DemoBobID, mfa.TAPRequest{Lifetime: time.Hour, OneTime: true})
-		if err != nil {
-			t.Fatalf("client %d: %v", i, err)
-		}
-		if tap.Value == "" || !tap.OneTime || tap.Lifetime != time.Hour {
-			t.Fatalf("tap %+v", tap)
-		}
-		reqs := s.Requests()
-		if len(reqs) != 3 || reqs[2].Status != 201 || !reqs[0].Gzip || !reqs[2].Gzip {
-			t.Fatalf("client %d: %+v", i, reqs)
-		}
-	}
-}
-
 func TestThrottlingStormSurfaces(t *testing.T) {
 	s, d := newEnv(t, graphfake.Options{})
 	s.AddFault(graphfake.Fault{Path: "/users/*/revokeSignInSessions", Status: 429, RetryAfter: "0", Count: -1})
