@@ -206,7 +206,7 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 			return decodeAnswer(op, resp, out)
 		}
 		cerr := errorFromResponse(op, resp)
-		if !retryable(resp.StatusCode) || attempt >= c.maxAttempts {
+		if !retryable(method, resp.StatusCode) || attempt >= c.maxAttempts {
 			return cerr
 		}
 		wait := c.backoff(attempt, resp.Header.Get("Retry-After"))
@@ -258,10 +258,17 @@ func decodeAnswer(op string, resp *http.Response, out any) error {
 	return nil
 }
 
-func retryable(status int) bool {
+// retryable says whether to send a call again after the status. A POST
+// (a new message, a new conversation) is sent again only when the answer
+// proves it was not carried out (429, 412): after a 502 or 504 the message
+// may have been posted, and a transport error is never retried. An update
+// (PUT) is idempotent and is retried after those too.
+func retryable(method string, status int) bool {
 	switch status {
-	case http.StatusTooManyRequests, http.StatusPreconditionFailed, http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusPreconditionFailed:
 		return true
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return method != http.MethodPost
 	}
 	return false
 }

@@ -90,7 +90,7 @@ func TestConnectorEscapesConversationID(t *testing.T) {
 }
 
 func TestConnectorRetries(t *testing.T) {
-	for _, status := range []int{429, 412, 502, 504} {
+	for _, status := range []int{429, 412} {
 		ch := channeltest.New(t, channeltest.Config{})
 		ch.Fail(channeltest.Fault{Status: status, Times: 2})
 		id, err := ch.Connector().SendToConversation(context.Background(), ch.URL, "a:1", &botframework.Activity{Type: "message", Text: "x"})
@@ -99,6 +99,28 @@ func TestConnectorRetries(t *testing.T) {
 		}
 		if n := len(ch.Sent()); n != 1 {
 			t.Fatalf("status %d: %d sent", status, n)
+		}
+	}
+}
+
+// TestConnectorDoesNotResendAPostWithUnknownOutcome: after a 502 or 504 the
+// message may have been posted, so a send is not repeated (the user would
+// see it twice); an update (PUT) is idempotent and is retried.
+func TestConnectorDoesNotResendAPostWithUnknownOutcome(t *testing.T) {
+	for _, status := range []int{502, 504} {
+		ch := channeltest.New(t, channeltest.Config{})
+		ch.Fail(channeltest.Fault{Status: status, Times: 1})
+		_, err := ch.Connector().SendToConversation(context.Background(), ch.URL, "a:1", &botframework.Activity{Type: "message", Text: "x"})
+		var ce *botframework.ConnectorError
+		if !errors.As(err, &ce) || ce.Status != status || len(ch.Sent()) != 0 {
+			t.Fatalf("status %d: err %v, %d sent", status, err, len(ch.Sent()))
+		}
+		ch.Fail(channeltest.Fault{Status: status, Times: 1})
+		if err := ch.Connector().UpdateActivity(context.Background(), ch.URL, "a:1", "act-1", &botframework.Activity{Type: "message", Text: "y"}); err != nil {
+			t.Fatalf("update after %d: %v", status, err)
+		}
+		if len(ch.Updates()) != 1 {
+			t.Fatalf("update after %d: %d updates", status, len(ch.Updates()))
 		}
 	}
 }
