@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: test setup unit vet fuzz e2e bench demo build manifest lint
+.PHONY: test setup unit vet fuzz e2e bench soak demo build manifest lint
 
 ## test: everything CI runs (installs what it needs first).
 test: setup vet unit fuzz e2e
@@ -35,6 +35,12 @@ bench:
 
 build:
 	$(GO) build -o bin/mfabot ./cmd/mfabot
+
+## soak: RSS of mfabot serve over SOAKTIME under 50,000 distinct users, then under slow bodies without a token.
+SOAKTIME ?= 5m
+soak: build
+	$(GO) run ./bench/load -soak users -d $(SOAKTIME)
+	$(GO) run ./bench/load -soak slowbody -d $(SOAKTIME)
 
 demo:
 	$(GO) run ./cmd/mfabot demo

@@ -48,6 +48,10 @@ type options struct {
 	keep        bool
 	db          string
 	whatIf      string
+	soak        string
+	users       int
+	conns       int
+	sample      time.Duration
 }
 
 func main() {
@@ -66,6 +70,11 @@ func main() {
 	flag.StringVar(&o.db, "db", "", "mfabot's SQLite database (default: a new file in the temporary directory)")
 	flag.StringVar(&o.whatIf, "whatif", "", "experiment: run mfabot's wiring inside this binary with costs removed: "+
 		"none, or a list of "+whatIfOnceMem+", "+whatIfUsersMem+", "+whatIfAuthCache)
+	flag.StringVar(&o.soak, "soak", "", "soak mfabot for -d and print its RSS over time: "+soakUsers+" (signed messages from -users distinct users), "+
+		soakSlowBody+" (-conns connections sending a large body slowly without a token) or "+soakSlowBodySigned+" (the same with a valid token)")
+	flag.IntVar(&o.users, "users", 50_000, "distinct users of the users soak")
+	flag.IntVar(&o.conns, "conns", 300, "connections of the slow-body soaks")
+	flag.DurationVar(&o.sample, "sample", 30*time.Second, "RSS sampling interval of a soak")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (targets' logs, database)")
 	role := flag.String("role", "", "internal: run as a target ("+roleBare+", "+roleMfabotProfile+", "+roleWhatIf+")")
 	addr := flag.String("addr", "", "internal: listen address of the bare role")
@@ -119,6 +128,9 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	b := &bench{opts: o, dir: dir, ch: ch, token: token, tmpls: tmpls}
+	if o.soak != "" {
+		return runSoak(ctx, o, b)
+	}
 	var results []result
 	failed := false
 	for name := range strings.SplitSeq(o.targets, ",") {

@@ -19,7 +19,7 @@ const (
 	// DefaultMaxBodyReads × MaxBody bytes are held by requests whose token
 	// is well formed (and, in serve, verified) but whose activity is not
 	// yet read.
-	DefaultMaxBodyReads = 64
+	DefaultMaxBodyReads = 32
 	// DefaultBodyReadWait is how long a request waits for a body-read slot
 	// before it is answered 503.
 	DefaultBodyReadWait = 2 * time.Second
