@@ -6,9 +6,13 @@
 package cards
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/mfabot/mfabot/internal/mfa"
 )
 
 // Card is an Adaptive Card, ready to marshal.
@@ -96,8 +100,38 @@ func Escape(s string) string {
 	return out
 }
 
+// Size bounds, so that every card stays under Teams' message size limit
+// (size_test.go) whatever people type and the directory holds: a text
+// block or a fact shows at most this many characters, a list of methods at
+// most maxRows rows.
+const (
+	maxText   = 600
+	maxFact   = 500
+	maxLine   = 300
+	maxLabel  = 64
+	maxDetail = 120
+	maxRows   = 8
+)
+
+// clamp cuts s to n characters, marking the cut.
+func clamp(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// capRows keeps the first maxRows rows and says how many more there are.
+func capRows(rows []element, what string) []element {
+	if len(rows) <= maxRows {
+		return rows
+	}
+	more := len(rows) - maxRows
+	return append(rows[:maxRows:maxRows], text(fmt.Sprintf("… and %d more %s", more, what), subtle, small))
+}
+
 func text(s string, opts ...func(element)) element {
-	e := element{"type": "TextBlock", "text": Escape(s), "wrap": true}
+	e := element{"type": "TextBlock", "text": Escape(clamp(s, maxText)), "wrap": true}
 	for _, o := range opts {
 		o(e)
 	}
@@ -126,7 +160,7 @@ func factSet(fs ...fact) element {
 		if f.Value == "" {
 			continue
 		}
-		out = append(out, element{"title": Escape(f.Title), "value": Escape(f.Value)})
+		out = append(out, element{"title": Escape(clamp(f.Title, maxFact)), "value": Escape(clamp(f.Value, maxFact))})
 	}
 	return element{"type": "FactSet", "facts": out}
 }
@@ -146,9 +180,14 @@ func header(title, badge, badgeColor string) element {
 // row is a two-column line: a label and a short marker on the right.
 func row(label, marker, markerColor string) element {
 	return element{"type": "ColumnSet", "spacing": "Small", "columns": []element{
-		{"type": "Column", "width": "stretch", "items": []element{text(label, spacing("None"))}},
+		{"type": "Column", "width": "stretch", "items": []element{text(clamp(label, maxLine), spacing("None"))}},
 		{"type": "Column", "width": "auto", "items": []element{text(marker, color(markerColor), small, spacing("None"))}},
 	}}
+}
+
+// methodRow is a row naming a method, its label cut to maxLabel.
+func methodRow(m mfa.Method, marker, markerColor string) element {
+	return row(clamp(m.Describe(), maxLabel), marker, markerColor)
 }
 
 // notice is a highlighted message: the container's style colours the

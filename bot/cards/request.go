@@ -1,6 +1,7 @@
 package cards
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -178,19 +179,19 @@ func plan(r *mfa.Request) []element {
 		planned[m.Key()] = true
 	}
 	out := []element{text("Registered methods", bold, separator, spacing("Medium"))}
-	n := 0
+	var rows []element
 	for _, m := range r.Methods {
 		if m.Kind == mfa.KindPassword {
 			continue
 		}
-		n++
 		if planned[m.Key()] {
-			out = append(out, row(m.Describe(), "will be removed", "Attention"))
+			rows = append(rows, methodRow(m, "will be removed", "Attention"))
 		} else {
-			out = append(out, row(m.Describe(), "kept", "Default"))
+			rows = append(rows, methodRow(m, "kept", "Default"))
 		}
 	}
-	if n == 0 {
+	out = append(out, capRows(rows, "methods")...)
+	if len(rows) == 0 {
 		out = append(out, text("None besides the password.", subtle))
 	}
 	tap := "No Temporary Access Pass."
@@ -242,11 +243,17 @@ func decision(r *mfa.Request) []element {
 func result(r *mfa.Request) []element {
 	res := r.Result
 	out := []element{text("Result", bold, separator, spacing("Medium"))}
+	var rows []element
 	for _, m := range res.Removed {
-		out = append(out, row(m.Describe(), "removed", "Good"))
+		rows = append(rows, methodRow(m, "removed", "Good"))
 	}
-	for _, f := range res.Failed {
-		out = append(out, row(f.Method.Describe(), "NOT removed", "Attention"))
+	out = append(out, capRows(rows, "removed methods")...)
+	for i, f := range res.Failed {
+		if i == maxRows {
+			out = append(out, text(fmt.Sprintf("… and %d more methods not removed", len(res.Failed)-maxRows), small, color("Attention")))
+			break
+		}
+		out = append(out, methodRow(f.Method, "NOT removed", "Attention"))
 		detail := f.Message
 		var ids []string
 		if f.Code != "" {
@@ -258,11 +265,13 @@ func result(r *mfa.Request) []element {
 		if len(ids) > 0 {
 			detail += " (" + strings.Join(ids, ", ") + ")"
 		}
-		out = append(out, text(detail, small, color("Attention"), spacing("None")))
+		out = append(out, text(clamp(detail, maxDetail), small, color("Attention"), spacing("None")))
 	}
+	rows = nil
 	for _, m := range res.Remaining {
-		out = append(out, row(m.Describe(), "still registered", "Warning"))
+		rows = append(rows, methodRow(m, "still registered", "Warning"))
 	}
+	out = append(out, capRows(rows, "methods still registered")...)
 	if len(res.Removed)+len(res.Failed)+len(res.Remaining) == 0 {
 		out = append(out, text("No method needed removing.", subtle))
 	}

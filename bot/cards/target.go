@@ -24,19 +24,19 @@ func Target(v *mfa.TargetView) Card {
 		body = append(body, notice("A reset would be refused: "+v.Refusal, "attention"))
 	}
 	body = append(body, text("Registered methods", bold, separator))
-	n := 0
+	var rows []element
 	for _, m := range v.Methods {
 		if m.Kind == mfa.KindPassword {
 			continue
 		}
-		n++
 		if planned[m.Key()] {
-			body = append(body, row(m.Describe(), "would be removed", "Attention"))
+			rows = append(rows, methodRow(m, "would be removed", "Attention"))
 		} else {
-			body = append(body, row(m.Describe(), "kept", "Default"))
+			rows = append(rows, methodRow(m, "kept", "Default"))
 		}
 	}
-	if n == 0 {
+	body = append(body, capRows(rows, "methods")...)
+	if len(rows) == 0 {
 		body = append(body, text("None besides the password.", subtle))
 	}
 	return newCard(body, nil)

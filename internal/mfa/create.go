@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // RequestInput is what a requester asks for.
@@ -19,8 +20,8 @@ type RequestInput struct {
 	TAP *bool
 }
 
-// maxReason bounds the reason kept in the store and audit.
-const maxReason = 500
+// MaxReason bounds the reason, in characters, kept in the store and audit.
+const MaxReason = 500
 
 // Request creates a pending reset request after every check. Refusals are
 // audited and returned as *Error with EForbidden, EInvalid, ENotFound or
@@ -33,18 +34,26 @@ func (s *Service) Request(ctx context.Context, actor Actor, in RequestInput) (*R
 // helpdesk group (false only for the operator CLI). override is the
 // operator's reason to pass the per-target limit (operator CLI only).
 func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, helpdesk bool, override string) (*Request, error) {
-	key, err := ValidateTarget(in.Target)
-	if err != nil {
-		s.auditTarget(ctx, AuditRefused, strings.TrimSpace(in.Target), actor, map[string]string{"reason": Message(err)})
-		return nil, err
-	}
+	// Who is asking is checked before what they typed is looked at: the
+	// audit of a refusal keeps a bounded form of the input only.
+	key := Bounded(strings.TrimSpace(in.Target))
 	refuse := func(err error) (*Request, error) {
 		s.auditTarget(ctx, AuditRefused, key, actor, map[string]string{"reason": Message(err)})
 		return nil, err
 	}
+	if helpdesk {
+		if err := s.member(ctx, actor.ID, s.policy.HelpdeskGroupID, "helpdesk"); err != nil {
+			return refuse(err)
+		}
+	}
+	valid, err := ValidateTarget(in.Target)
+	if err != nil {
+		return refuse(err)
+	}
+	key = valid
 	reason := strings.TrimSpace(in.Reason)
-	if len(reason) > maxReason {
-		return refuse(Errorf(EInvalid, "the reason is %d characters long; keep it under %d", len(reason), maxReason))
+	if n := utf8.RuneCountInString(reason); n > MaxReason {
+		return refuse(Errorf(EInvalid, "the reason is %d characters long; keep it to %d", n, MaxReason))
 	}
 	profile := s.policy.Profile
 	if in.Profile != "" {
@@ -55,11 +64,6 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	tap := s.policy.TAPDefault
 	if in.TAP != nil {
 		tap = *in.TAP
-	}
-	if helpdesk {
-		if err := s.member(ctx, actor.ID, s.policy.HelpdeskGroupID, "helpdesk"); err != nil {
-			return refuse(err)
-		}
 	}
 	if tap {
 		if !s.policy.TAPEnabled {
@@ -134,8 +138,8 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		if override = strings.TrimSpace(override); override == "" {
 			return refuse(Errorf(EForbidden, "%s's MFA was already reset in the last %s; to reset it again, give a reason with --override \"reason\" (it is audited and security is alerted)", u.UPN, s.policy.TargetWindow))
 		}
-		if len(override) > maxReason {
-			return refuse(Errorf(EInvalid, "the override reason is %d characters long; keep it under %d", len(override), maxReason))
+		if n := utf8.RuneCountInString(override); n > MaxReason {
+			return refuse(Errorf(EInvalid, "the override reason is %d characters long; keep it to %d", n, MaxReason))
 		}
 		r.Override, detail["override"] = override, override
 	}
