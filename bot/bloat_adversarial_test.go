@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
 )
 
 // A user in no group sends `reset mfa <20,000-character word>`: the answer
@@ -42,4 +41,3 @@ func (h *harness) auditSize() int {
 	}
 	return n
 }
-
