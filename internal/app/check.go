@@ -18,7 +18,7 @@ type checkStep struct {
 
 func runCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
-		return &usageError{"usage: mfabot check <upn of an ordinary user>"}
+		return &usageError{usageFor("check")}
 	}
 	cfg, err := config.FromEnvFor(config.Show)
 	if err != nil {

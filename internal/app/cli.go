@@ -29,7 +29,7 @@ func operatorActor(ctx context.Context, dir mfa.Directory, key string) (mfa.Acto
 
 func runShow(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
-		return &usageError{"usage: mfabot show <upn>"}
+		return &usageError{usageFor("show")}
 	}
 	cfg, err := config.FromEnvFor(config.Show)
 	if err != nil {
@@ -72,7 +72,7 @@ func runReset(ctx context.Context, args []string, stdout io.Writer) error {
 	override := fs.String("override", "", "why to reset a user already reset within the per-target window (audited, alerted)")
 	target, flags := splitTarget(args)
 	if err := fs.Parse(flags); err != nil || target == "" || fs.NArg() > 0 {
-		return &usageError{"usage: mfabot reset <upn> --reason TEXT [--profile reregister|all] [--tap] [--override REASON] [--dry-run]"}
+		return &usageError{usageFor("reset")}
 	}
 	if strings.TrimSpace(*reason) == "" && !*dry {
 		return &usageError{"--reason is required: it goes into the audit"}
@@ -161,7 +161,7 @@ func splitTarget(args []string) (string, []string) {
 
 func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return &usageError{"usage: mfabot audit verify | mfabot audit export [--after N]"}
+		return &usageError{usageFor("audit")}
 	}
 	cfg, err := config.FromEnv()
 	if err != nil {
@@ -186,7 +186,7 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		fs.SetOutput(io.Discard)
 		after := fs.Int64("after", 0, "export records after this sequence number")
 		if err := fs.Parse(args[1:]); err != nil {
-			return &usageError{"usage: mfabot audit export [--after N]"}
+			return &usageError{usageFor("audit")}
 		}
 		_, err := cli.ExportAudit(ctx, stdout, st, *after)
 		return err

@@ -36,7 +36,7 @@ type demoOptions struct {
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	var o demoOptions
 	fs.IntVar(&o.port, "port", envInt("PORT", 3978), "the bot's port on 127.0.0.1")
 	fs.IntVar(&o.graphPort, "graph-port", 0, "the simulated Graph's port on 127.0.0.1 (0: any free port)")
@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&o.agentPort, "agent-port", envInt("MFABOT_DEMO_AGENT_PORT", 56150), "Agents Playground port for the helpdesk agent")
 	fs.IntVar(&o.approverPort, "approver-port", envInt("MFABOT_DEMO_APPROVER_PORT", 56160), "Agents Playground port for the approver")
 	if err := fs.Parse(args); err != nil {
-		return &usageError{"usage: mfabot demo [--port N] [--db FILE] [--no-playground]"}
+		return &usageError{fmt.Sprintf("%v\n%s", err, usageFor("demo"))}
 	}
 	return demo(ctx, o, stdout, stderr)
 }

@@ -17,26 +17,6 @@ import (
 // Version is set at build time with -ldflags "-X …/internal/app.Version=…".
 var Version = "dev"
 
-const usage = `mfabot — reset a user's MFA in Microsoft Entra ID, safely, from Microsoft Teams.
-
-Usage:
-  mfabot serve                      run the Teams bot (production)
-  mfabot demo                       run the bot on a simulated tenant with Agents Playground
-  mfabot show <upn>                 the user, their methods, and whether policy allows a reset
-  mfabot check <upn>                try every lookup mfabot needs, with this deployment's
-                                    credentials, and name the missing permission (changes nothing)
-  mfabot reset <upn> --reason TEXT [--profile reregister|all] [--tap] [--dry-run]
-                                    reset as the operator (MFABOT_OPERATOR), audited
-  mfabot audit verify               check the audit hash chain; names the first broken record
-  mfabot audit export [--after N]   write audit records as JSON lines (for a SIEM)
-  mfabot manifest [-o FILE] [-version X.Y.Z]
-                                    build the Teams app package (zip)
-  mfabot config                     print the effective configuration, secrets hidden
-  mfabot version
-
-Configuration comes from the environment; see README.md.
-`
-
 // Exit codes.
 const (
 	exitOK      = 0
@@ -48,17 +28,25 @@ const (
 // Main runs one subcommand and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, topUsage())
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	if s, ok := subcommandOf(cmd); ok && wantsHelp(rest) {
+		writeHelp(stdout, s)
+		return exitOK
+	}
 	var err error
 	switch cmd {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		if s, ok := subcommandOf(strings.Join(rest, "")); ok && len(rest) == 1 {
+			writeHelp(stdout, s)
+		} else {
+			fmt.Fprint(stdout, topUsage())
+		}
 		return exitOK
 	case "version", "--version":
-		fmt.Fprintln(stdout, "mfabot", Version)
+		fmt.Fprintln(stdout, versionText())
 		return exitOK
 	case "serve":
 		err = runServe(ctx, stderr)
@@ -77,7 +65,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "config":
 		err = runConfig(stdout)
 	default:
-		fmt.Fprintf(stderr, "mfabot: unknown command %q\n\n%s", cmd, usage)
+		fmt.Fprintf(stderr, "mfabot: unknown command %q\n\n%s", cmd, topUsage())
 		return exitUsage
 	}
 	return report(err, stderr)

@@ -18,7 +18,7 @@ func runManifest(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "mfabot.zip", "where to write the app package")
 	version := fs.String("version", "1.0.0", "the app's version (semver)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return &usageError{"usage: mfabot manifest [-o FILE] [-version X.Y.Z]"}
+		return &usageError{usageFor("manifest")}
 	}
 	cfg, err := config.FromEnvFor(config.Package)
 	if err != nil {

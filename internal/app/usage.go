@@ -1,0 +1,137 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// subcommand is one command of the mfabot binary. This table is the only
+// place its syntax is written: the top-level help, `mfabot X --help`, the
+// usage errors and the README check read it.
+type subcommand struct {
+	name    string
+	args    string // after "mfabot name"
+	summary string
+	detail  string // flags and notes for `mfabot name --help`
+}
+
+var subcommands = []subcommand{
+	{name: "serve", summary: "run the Teams bot (production)",
+		detail: "Reads its configuration from the environment (see `mfabot config` and README.md) and\nnames every missing or invalid value before it starts."},
+	{name: "demo", args: "[--port N] [--graph-port N] [--db FILE] [--no-playground] [--agent-port N] [--approver-port N]",
+		summary: "run the bot on a simulated tenant with Agents Playground",
+		detail: "  --port N           the bot's port on 127.0.0.1 (default 3978, or PORT)\n" +
+			"  --graph-port N     the simulated Graph's port (default: any free port)\n" +
+			"  --db FILE          the SQLite file (default: a new file in a temporary folder)\n" +
+			"  --no-playground    do not start Agents Playground\n" +
+			"  --agent-port N     Agents Playground port for the helpdesk agent (default 56150)\n" +
+			"  --approver-port N  Agents Playground port for the approver (default 56160)"},
+	{name: "show", args: "<upn>", summary: "the user, their methods, and whether policy allows a reset"},
+	{name: "check", args: "<upn>", summary: "try every lookup mfabot needs with this deployment's credentials and name\nthe missing permission (changes nothing)"},
+	{name: "reset", args: "<upn> --reason TEXT [--profile reregister|all] [--tap] [--override REASON] [--dry-run]",
+		summary: "reset as the operator (MFABOT_OPERATOR), audited",
+		detail: "  --reason TEXT      why; recorded in the audit (required unless --dry-run)\n" +
+			"  --profile P        reregister (default) or all\n" +
+			"  --tap              issue a Temporary Access Pass, shown here once\n" +
+			"  --override REASON  reset a user already reset within the per-target window\n" +
+			"                     (audited, alerted)\n" +
+			"  --dry-run          show what would be removed; change nothing"},
+	{name: "audit", args: "verify | export [--after N]",
+		summary: "verify the audit hash chain (names the first broken record), or export\nthe records as JSON lines (for a SIEM)"},
+	{name: "manifest", args: "[-o FILE] [-version X.Y.Z]", summary: "build the Teams app package (zip)",
+		detail: "  -o FILE            where to write it (default mfabot.zip)\n" +
+			"  -version X.Y.Z     the app's version (default 1.0.0); Teams installs an update only\n" +
+			"                     when it is higher than the installed one\n" +
+			"Needs MicrosoftAppId; the developer URLs come from MFABOT_WEBSITE_URL, MFABOT_PRIVACY_URL\nand MFABOT_TERMS_URL."},
+	{name: "config", summary: "list every setting with its effective value, secrets hidden; exits 2 when\nsomething `mfabot serve` needs is missing or invalid"},
+	{name: "version", summary: "the module version and VCS revision of this build"},
+}
+
+// synopsis is "mfabot name args".
+func (s subcommand) synopsis() string {
+	return strings.TrimSpace("mfabot " + s.name + " " + s.args)
+}
+
+// topUsage is the help of the binary.
+func topUsage() string {
+	var b strings.Builder
+	b.WriteString("mfabot — reset a user's MFA in Microsoft Entra ID, safely, from Microsoft Teams.\n\nUsage:\n")
+	for _, s := range subcommands {
+		fmt.Fprintf(&b, "  %s\n      %s\n", s.synopsis(), strings.ReplaceAll(s.summary, "\n", "\n      "))
+	}
+	b.WriteString("\n`mfabot COMMAND --help` explains one command. Configuration comes from the environment;\nsee README.md.\n")
+	return b.String()
+}
+
+// subcommandOf returns the declaration of a command.
+func subcommandOf(name string) (subcommand, bool) {
+	for _, s := range subcommands {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return subcommand{}, false
+}
+
+// usageFor is the usage line of a command, for usage errors.
+func usageFor(name string) string {
+	s, _ := subcommandOf(name)
+	return "usage: " + s.synopsis()
+}
+
+// writeHelp writes `mfabot name --help`.
+func writeHelp(w io.Writer, s subcommand) {
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", s.synopsis(), s.summary)
+	if s.detail != "" {
+		fmt.Fprintf(w, "\n%s\n", s.detail)
+	}
+}
+
+// wantsHelp reports whether a command line asks for help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// versionText is the module version and VCS revision the build carries.
+func versionText() string {
+	v := Version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "mfabot " + v
+	}
+	if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	var rev, when, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", with uncommitted changes"
+			}
+		}
+	}
+	out := fmt.Sprintf("mfabot %s (%s", v, info.GoVersion)
+	if rev != "" {
+		out += ", revision " + rev
+		if when != "" {
+			out += " of " + when
+		}
+		out += modified
+	} else {
+		out += ", no VCS revision: built with go run or -buildvcs=false"
+	}
+	return out + ")"
+}
