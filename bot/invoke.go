@@ -68,7 +68,7 @@ func (b *Bot) onInvoke(ctx context.Context, act *botframework.Activity) *botfram
 	log := b.log.With("activity", act.ID, "verb", verb, "request", data.RequestID, "actor", actor.ID)
 	if !first {
 		log.Info("redelivered card action answered with the current card")
-		if verb != cards.VerbConfirmYes && verb != cards.VerbConfirmNo {
+		if verb != cards.VerbConfirmYes && verb != cards.VerbConfirmNo && verb != cards.VerbTAPPassedOn {
 			verb = cards.VerbRefresh
 		}
 	} else {
@@ -111,6 +111,8 @@ func (b *Bot) cardAction(ctx context.Context, act *botframework.Activity, actor 
 		done = "You cancelled this request. Nothing was changed."
 	case cards.VerbConfirmYes, cards.VerbConfirmNo:
 		return b.confirmAction(ctx, actor, verb, d, first)
+	case cards.VerbTAPPassedOn:
+		return b.tapPassedOn(ctx, actor, d.RequestID)
 	default:
 		what = "Action"
 		r, err = b.svc.Get(ctx, d.RequestID)

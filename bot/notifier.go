@@ -185,10 +185,12 @@ func (b *Bot) DeliverTAP(ctx context.Context, r *mfa.Request, tap mfa.TAP) error
 		return err
 	}
 	act := b.newMessage(u, conv, "", botframework.CardAttachment(cards.TAP(r, tap)))
-	if _, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, act); err != nil {
+	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, act)
+	if err != nil {
 		// The connector's error names the call and status, never the body.
 		return mfa.Wrap(mfa.EUnavailable, err, "the pass could not be sent to %s in Teams", r.Requester.String())
 	}
+	b.rememberTAP(ctx, r, u, conv, id)
 	b.log.Info("temporary access pass delivered to the requester's personal chat", "request", r.ID)
 	return nil
 }

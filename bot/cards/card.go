@@ -32,6 +32,10 @@ const (
 	VerbCancel     = "cancel"
 	VerbConfirmYes = "confirm_yes"
 	VerbConfirmNo  = "confirm_no"
+	// VerbTAPPassedOn is the requester's "Passed on" on the card that
+	// shows a Temporary Access Pass: the bot replaces it with a card
+	// without the pass.
+	VerbTAPPassedOn = "tap_passed_on"
 )
 
 // Input ids on the approver's card.

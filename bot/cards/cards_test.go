@@ -110,6 +110,7 @@ func goldenCases() map[string]Card {
 		"show_refused":              Target(refusedView),
 		"history":                   History(aliceUser(), []*mfa.Request{completed, rejected}),
 		"tap":                       TAP(completed, mfa.TAP{Value: "EXAMPLE-PASS", OneTime: true, Lifetime: time.Hour, ExpiresAt: t0.Add(90 * time.Minute)}),
+		"tap_removed":               TAPRemoved(completed, "Passed on by you Fri 27 Nov 2026 09:40 UTC."),
 		"welcome":                   Welcome("MFA Reset", "Questions: helpdesk-leads@contoso.com", cmds),
 		"help":                      Help("I don't know \"rest mfa\". Did you mean: reset mfa {user} [{reason…}]", "Questions: helpdesk-leads@contoso.com", cmds),
 	}

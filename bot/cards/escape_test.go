@@ -70,6 +70,7 @@ func hostileCards() map[string]Card {
 	out["target"] = Target(&mfa.TargetView{User: hostileUser(mfatest.AliceID), Methods: []mfa.Method{mfatest.Mobile}, Profile: mfa.ProfileReregister, Refusal: hostile})
 	out["history"] = History(hostileUser(mfatest.AliceID), []*mfa.Request{done, rej})
 	out["tap"] = TAP(base(), mfa.TAP{Value: "EXAMPLE-PASS", ExpiresAt: t0.Add(time.Hour)})
+	out["tap_removed"] = TAPRemoved(base(), hostile)
 	cmds := []Command{{hostile, hostile}}
 	out["welcome"] = Welcome(hostile, hostile, cmds)
 	out["help"] = Help(hostile, hostile, cmds)

@@ -34,3 +34,17 @@ func maintain(ctx context.Context, w *wiring, every time.Duration) {
 		}
 	}
 }
+
+// every runs f at once and then every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		f()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -125,6 +125,17 @@ func runBot(ctx context.Context, w *wiring, o botOptions) error {
 		defer wg.Done()
 		maintain(ctx, w, time.Minute)
 	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		every(ctx, time.Minute, func() {
+			if n, err := b.RedactExpiredTAPs(ctx); err != nil {
+				log.Error("periodic work failed", "job", "remove expired passes from chats", "err", err)
+			} else if n > 0 {
+				log.Info("removed expired passes from chats", "count", n)
+			}
+		})
+	}()
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(o.listener) }()
 	var ms *http.Server
