@@ -43,27 +43,11 @@ func TestLimitAcrossProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mfabot.db")
 	openFile(t, path).Close() // migrated before the processes start
 	const procs, each, max = 4, 8, 5
-	cmds := make([]*exec.Cmd, procs)
-	outs := make([]*strings.Builder, procs)
-	for i := range cmds {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestRaceHelperProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), helperEnv+"="+path, "HELPER_PREFIX=p"+strconv.Itoa(i),
-			"HELPER_EACH="+strconv.Itoa(each), "HELPER_MAX="+strconv.Itoa(max))
-		outs[i] = &strings.Builder{}
-		cmd.Stdout, cmd.Stderr = outs[i], outs[i]
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds[i] = cmd
-	}
 	created := 0
-	for i, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("process %d: %v\n%s", i, err, outs[i])
-		}
-		var n int
-		if _, err := fmt.Sscanf(outs[i].String()[strings.Index(outs[i].String(), "created="):], "created=%d", &n); err != nil {
-			t.Fatalf("process %d output: %q", i, outs[i])
+	for i, out := range helpers(t, procs, "create", path, "HELPER_EACH="+strconv.Itoa(each), "HELPER_MAX="+strconv.Itoa(max)) {
+		n, err := helperCount(out, "created")
+		if err != nil {
+			t.Fatalf("process %d: %v", i, err)
 		}
 		created += n
 	}
@@ -75,6 +59,68 @@ func TestLimitAcrossProcesses(t *testing.T) {
 	if created != max || stored != max {
 		t.Fatalf("%d processes created %d requests (%d stored) against a limit of %d", procs, created, stored, max)
 	}
+}
+
+// TestLeaseTakeoverAcrossProcesses: four processes, six goroutines each,
+// take over one request whose executor's lease ran out: one claim wins.
+func TestLeaseTakeoverAcrossProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mfabot.db")
+	db := openFile(t, path)
+	id, err := storetest.LeftExecuting(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const procs = 4
+	won := 0
+	for i, out := range helpers(t, procs, "lease", path, "HELPER_ID="+id, "HELPER_EACH=6") {
+		n, err := helperCount(out, "won")
+		if err != nil {
+			t.Fatalf("process %d: %v", i, err)
+		}
+		won += n
+	}
+	if won != 1 {
+		t.Fatalf("%d claims across %d processes took one run-out lease over", won, procs)
+	}
+}
+
+// helperCount reads "name=N" from a helper process's output.
+func helperCount(out, name string) (int, error) {
+	i := strings.Index(out, name+"=")
+	if i < 0 {
+		return 0, fmt.Errorf("no %s= in the output %q", name, out)
+	}
+	var n int
+	if _, err := fmt.Sscanf(out[i:], name+"=%d", &n); err != nil {
+		return 0, fmt.Errorf("output %q: %w", out, err)
+	}
+	return n, nil
+}
+
+// helpers runs n helper processes of the given mode on the database at
+// path and returns their outputs.
+func helpers(t *testing.T, n int, mode, path string, env ...string) []string {
+	t.Helper()
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]*strings.Builder, n)
+	for i := range cmds {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRaceHelperProcess$", "-test.count=1")
+		cmd.Env = append(append(os.Environ(), env...), helperEnv+"="+path, "HELPER_MODE="+mode, "HELPER_PREFIX=p"+strconv.Itoa(i))
+		outs[i] = &strings.Builder{}
+		cmd.Stdout, cmd.Stderr = outs[i], outs[i]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds[i] = cmd
+	}
+	res := make([]string, n)
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("process %d: %v\n%s", i, err, outs[i])
+		}
+		res[i] = outs[i].String()
+	}
+	return res
 }
 
 // TestRaceHelperProcess is the body of a helper process of
@@ -91,6 +137,19 @@ func TestRaceHelperProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if os.Getenv("HELPER_MODE") == "lease" {
+		won := 0
+		for i, err := range storetest.ClaimRacing([]mfa.Store{db}, os.Getenv("HELPER_ID"), os.Getenv("HELPER_PREFIX"), each) {
+			switch {
+			case err == nil:
+				won++
+			case mfa.Code(err) != mfa.EConflict:
+				t.Fatalf("claim %d: %v", i, err)
+			}
+		}
+		fmt.Printf("won=%d\n", won)
+		return
+	}
 	created := 0
 	for i, err := range storetest.CreateRacing([]mfa.Store{db}, os.Getenv("HELPER_PREFIX"), "A", each, max) {
 		switch {

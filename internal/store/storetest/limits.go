@@ -78,6 +78,7 @@ func CreateRacing(stores []mfa.Store, prefix, requester string, racers, max int)
 			defer wg.Done()
 			id := fmt.Sprintf("lim-%s-%03d", prefix, i)
 			r := pendingRequest(id, "T-"+id, requester, base.Add(time.Duration(i)))
+			_ = stores[i%len(stores)].Ping(ctx) // connections open before the race
 			<-start
 			errs[i] = stores[i%len(stores)].CreateRequest(ctx, r, limit)
 		}()
@@ -140,6 +141,7 @@ func RaceLimitedApprovals(t *testing.T, stores []mfa.Store, racers, max int) {
 			defer wg.Done()
 			next := *r
 			next.State = mfa.StateApproved
+			_ = stores[i%len(stores)].Ping(ctx)
 			<-start
 			errs[i] = stores[i%len(stores)].WriteRequest(ctx, &next, mfa.Cond{From: []mfa.State{mfa.StatePending}, Limits: []mfa.Limit{BreakerLimit(max)}})
 		}()
@@ -227,23 +229,26 @@ func testLeaseRace(t *testing.T, s Store, _ *Clock) {
 	RaceLeaseTakeover(t, []mfa.Store{s}, 16)
 }
 
-// RaceLeaseTakeover leaves a request executing under a lease that ran out
-// and lets racers owners claim it at once, owner i through
-// stores[i%len(stores)]. It fails t unless exactly one claim wins and the
-// others get EConflict.
-func RaceLeaseTakeover(t *testing.T, stores []mfa.Store, racers int) {
-	t.Helper()
+// LeftExecuting creates a request that a crashed executor left executing
+// under a lease that has run out by TakeoverAt, and returns its id.
+func LeftExecuting(s mfa.Store) (string, error) {
 	r := pendingRequest("takeover", "T-takeover", "A", base)
 	r.State = mfa.StateExecuting
-	if err := stores[0].CreateRequest(ctx, r); err != nil {
-		t.Fatal(err)
+	if err := s.CreateRequest(ctx, r); err != nil {
+		return "", err
 	}
 	at := base.Add(time.Hour)
 	crashed := mfa.Cond{From: []mfa.State{mfa.StateExecuting}, Lease: &mfa.Lease{Owner: "crashed", Now: at, Until: at.Add(time.Minute)}}
-	if err := stores[0].WriteRequest(ctx, r, crashed); err != nil {
-		t.Fatal(err)
-	}
-	later := at.Add(2 * time.Minute)
+	return r.ID, s.WriteRequest(ctx, r, crashed)
+}
+
+// TakeoverAt is a time at which the lease LeftExecuting wrote has run out.
+var TakeoverAt = base.Add(time.Hour + 2*time.Minute)
+
+// ClaimRacing lets racers owners, named prefix-i, take the request id over
+// at once at TakeoverAt, owner i through stores[i%len(stores)], and
+// returns each claim's error.
+func ClaimRacing(stores []mfa.Store, id, prefix string, racers int) []error {
 	var (
 		wg    sync.WaitGroup
 		start = make(chan struct{})
@@ -253,13 +258,33 @@ func RaceLeaseTakeover(t *testing.T, stores []mfa.Store, racers int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := mfa.Cond{From: []mfa.State{mfa.StateExecuting}, Lease: &mfa.Lease{Owner: fmt.Sprintf("owner-%d", i), Now: later, Until: later.Add(time.Minute)}}
+			s := stores[i%len(stores)]
+			r, err := s.GetRequest(ctx, id)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			c := mfa.Cond{From: []mfa.State{mfa.StateExecuting}, Lease: &mfa.Lease{Owner: fmt.Sprintf("%s-%d", prefix, i), Now: TakeoverAt, Until: TakeoverAt.Add(time.Minute)}}
 			<-start
-			errs[i] = stores[i%len(stores)].WriteRequest(ctx, r, c)
+			errs[i] = s.WriteRequest(ctx, r, c)
 		}()
 	}
 	close(start)
 	wg.Wait()
+	return errs
+}
+
+// RaceLeaseTakeover leaves a request executing under a lease that ran out
+// and lets racers owners claim it at once, owner i through
+// stores[i%len(stores)]. It fails t unless exactly one claim wins and the
+// others get EConflict.
+func RaceLeaseTakeover(t *testing.T, stores []mfa.Store, racers int) {
+	t.Helper()
+	id, err := LeftExecuting(stores[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := ClaimRacing(stores, id, "owner", racers)
 	won := -1
 	for i, err := range errs {
 		switch {
@@ -274,7 +299,7 @@ func RaceLeaseTakeover(t *testing.T, stores []mfa.Store, racers int) {
 	if won < 0 {
 		t.Fatal("no owner took the run-out lease over")
 	}
-	if err := stores[0].RenewLease(ctx, r.ID, fmt.Sprintf("owner-%d", won), later.Add(2*time.Minute)); err != nil {
+	if err := stores[0].RenewLease(ctx, id, fmt.Sprintf("owner-%d", won), TakeoverAt.Add(2*time.Minute)); err != nil {
 		t.Fatalf("the winner cannot renew: %v", err)
 	}
 }
