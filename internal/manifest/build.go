@@ -70,7 +70,10 @@ func Manifest(opts Options) ([]byte, error) {
 		return nil, fmt.Errorf("teams app package: read template: %w", err)
 	}
 	values := map[string]any{
-		"BOT_ID":        o.BotID,
+		"BOT_ID": o.BotID,
+		// webApplicationInfo.resource: the bot's Application ID URI in the
+		// form Teams uses for bots (api://botid-{app id}).
+		"BOT_RESOURCE":  "api://botid-" + o.BotID,
 		"APP_ID":        o.AppID,
 		"VERSION":       o.Version,
 		"NAME":          o.Name,

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -54,7 +55,11 @@ type teamsManifest struct {
 			} `json:"commands"`
 		} `json:"commandLists"`
 	} `json:"bots"`
-	ValidDomains []string `json:"validDomains"`
+	ValidDomains       []string `json:"validDomains"`
+	WebApplicationInfo struct {
+		ID       string `json:"id"`
+		Resource string `json:"resource"`
+	} `json:"webApplicationInfo"`
 }
 
 // unzip returns the files of a zip by name.
@@ -187,6 +192,41 @@ func TestBuildPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodecheck.ValidateManifest(t, path)
+}
+
+// TestManifestIsTheNewestSchemaTheValidatorKnows: manifestVersion is the
+// newest v1.N schema bundled with the offline validator
+// (@microsoft/app-manifest in tools/node), and webApplicationInfo carries
+// the id and resource that Microsoft's proactive-install article asks for
+// (https://learn.microsoft.com/microsoftteams/platform/graph-api/proactive-bots-and-messages/graph-proactive-bots-and-messages:
+// "id: Your Microsoft Entra app ID. resource: The resource URL for the app").
+func TestManifestIsTheNewestSchemaTheValidatorKnows(t *testing.T) {
+	dir := filepath.Join("..", "..", "tools", "node", "node_modules", "@microsoft", "app-manifest", "build", "json-schemas", "teams")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("offline validator not installed: %v", err)
+	}
+	newest, newestMinor := "", -1
+	for _, e := range entries {
+		var minor int
+		if _, err := fmt.Sscanf(e.Name(), "v1.%d", &minor); err == nil && e.Name() == fmt.Sprintf("v1.%d", minor) && minor > newestMinor {
+			newest, newestMinor = strings.TrimPrefix(e.Name(), "v"), minor
+		}
+	}
+	if newest == "" {
+		t.Fatalf("no v1.N schema in %s", dir)
+	}
+	files := build(t, manifest.Options{BotID: botID})
+	var m teamsManifest
+	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.ManifestVersion != newest {
+		t.Errorf("manifestVersion %s, the validator knows %s", m.ManifestVersion, newest)
+	}
+	if m.WebApplicationInfo.ID != botID || m.WebApplicationInfo.Resource != "api://botid-"+botID {
+		t.Errorf("webApplicationInfo = %+v, want id %s and resource api://botid-%s", m.WebApplicationInfo, botID, botID)
+	}
 }
 
 // With only a bot id, the defaults make a valid manifest.
