@@ -141,7 +141,7 @@ func (b *Bot) confirmAction(ctx context.Context, actor mfa.Actor, verb string, d
 		r, err = b.svc.Confirm(ctx, actor, d.RequestID, verb == cards.VerbConfirmYes)
 	} else {
 		r, err = b.svc.Get(ctx, d.RequestID)
-		if err == nil && actor.ID != r.Target.ID {
+		if err == nil && !mfa.SameID(actor.ID, r.Target.ID) {
 			return botframework.CardResponse(cards.Message("Not for you", "Answer refused: only "+r.Target.DisplayName+" can answer this question", "attention"))
 		}
 	}
@@ -176,29 +176,20 @@ func (b *Bot) viewFor(ctx context.Context, act *botframework.Activity, actor mfa
 }
 
 // roleOf decides which view of a request a user gets, and whether they may
-// see it at all; teamsID is their Teams id, remembered for approvers so
-// Teams refreshes their cards.
+// see it at all, by the domain's one view policy; teamsID is their Teams
+// id, remembered for approvers so Teams refreshes their cards.
 func (b *Bot) roleOf(ctx context.Context, r *mfa.Request, actor mfa.Actor, teamsID string) (role cards.Role, mayView bool) {
-	switch {
-	case actor.ID == r.Requester.ID:
+	a := b.svc.View(ctx, actor, r)
+	if a.Checked && teamsID != "" {
+		b.rememberRole(ctx, actor.ID, teamsID, a.Approver)
+	}
+	switch a.As {
+	case mfa.ViewRequester:
 		return cards.ViewRequester, true
-	case actor.ID == r.Target.ID:
-		return cards.ViewOther, true
-	}
-	helpdesk, approver := b.svc.Roles(ctx, actor)
-	if teamsID != "" {
-		b.rememberRole(ctx, actor.ID, teamsID, approver)
-	}
-	if approver {
+	case mfa.ViewApprover:
 		return cards.ViewApprover, true
 	}
-	if r.State == mfa.StatePending {
-		// The target's manager, where the manager policy lets them approve.
-		if m, err := b.svc.ApprovingManager(ctx, r); err == nil && m.ID == actor.ID {
-			return cards.ViewApprover, true
-		}
-	}
-	return cards.ViewOther, helpdesk
+	return cards.ViewOther, a.May()
 }
 
 // execute runs an approved request in the background, off the invoke, so

@@ -31,17 +31,14 @@ func (b *Bot) cmdHistory(ctx context.Context, act *botframework.Activity, actor 
 // cmdStatus posts one request's card (kept in sync like the original), or
 // lists the actor's open requests and, for approvers, the pending ones.
 func (b *Bot) cmdStatus(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
-	helpdesk, approver := b.svc.Roles(ctx, actor)
+	_, approver := b.svc.Roles(ctx, actor)
 	b.rememberRole(ctx, actor.ID, act.From.ID, approver)
 	if cmd.RequestID == "" {
 		return b.statusList(ctx, act, actor, approver)
 	}
-	r, err := b.svc.Get(ctx, cmd.RequestID)
+	r, _, err := b.svc.See(ctx, actor, cmd.RequestID)
 	if err != nil {
 		return b.replyError(ctx, act, "Status", err)
-	}
-	if !helpdesk && !approver && actor.ID != r.Requester.ID && actor.ID != r.Target.ID {
-		return b.replyText(ctx, act, "Status refused: only helpdesk agents, approvers, the requester and the user concerned can see a request.")
 	}
 	ref := requestCardRef(act, actor)
 	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
@@ -77,7 +74,7 @@ func (b *Bot) statusList(ctx context.Context, act *botframework.Activity, actor 
 		}
 		var others []string
 		for _, r := range pending {
-			if r.Requester.ID != actor.ID {
+			if !mfa.SameID(r.Requester.ID, actor.ID) {
 				others = append(others, statusLine(r))
 			}
 		}

@@ -88,7 +88,7 @@ func goldenCases() map[string]Card {
 		Planned: mfa.ProfileReregister.Select(pendingRequest().Methods)}
 	refusedView := &mfa.TargetView{User: mfa.User{ID: mfatest.AdminID, UPN: "gloria@contoso.com", DisplayName: "Gloria Admin", AccountEnabled: true},
 		Methods: []mfa.Method{mfatest.Mobile}, Profile: mfa.ProfileReregister, Planned: []mfa.Method{mfatest.Mobile},
-		Refusal: "the user holds the directory role Global Administrator"}
+		Refusal: &mfa.Refusal{Kind: mfa.RefuseActiveRole, Why: "the user holds the directory role Global Administrator", Next: "Ask a Privileged Authentication Administrator"}}
 	cmds := []Command{{"reset mfa {user} [{reason…}]", "ask for a reset"}, {"help", "this list"}}
 	return map[string]Card{
 		"request_base":              Request(pendingRequest(), RequestView{Role: ViewBase, RefreshUserIDs: refreshIDs}),

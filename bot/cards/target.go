@@ -12,7 +12,7 @@ func Target(v *mfa.TargetView) Card {
 		planned[m.Key()] = true
 	}
 	badge, badgeColor := "Reset allowed", "Good"
-	if v.Refusal != "" {
+	if v.Refusal != nil {
 		badge, badgeColor = "Reset refused", "Attention"
 	}
 	body := []element{
@@ -20,8 +20,8 @@ func Target(v *mfa.TargetView) Card {
 		factSet(fact{"UPN", v.User.UPN}, fact{"Job title", v.User.JobTitle}, fact{"Department", v.User.Department},
 			fact{"Account", enabled(v.User.AccountEnabled)}, fact{"Reset profile", v.Profile.Explain()}),
 	}
-	if v.Refusal != "" {
-		body = append(body, notice("A reset would be refused: "+v.Refusal, "attention"))
+	if v.Refusal != nil {
+		body = append(body, notice("A reset would be refused: "+v.Refusal.String()+".", "attention"))
 	}
 	body = append(body, text("Registered methods", bold, separator))
 	var rows []element

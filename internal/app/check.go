@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/mfabot/mfabot/internal/config"
+	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
@@ -47,12 +49,15 @@ func check(ctx context.Context, dir mfa.Directory, p mfa.Policy, upn string, out
 			ms, err := dir.ListMethods(ctx, u.ID)
 			return fmt.Sprintf("%d method(s)", len(ms)), err
 		}},
-		{"read their directory roles (active, group-granted, PIM-eligible) and role-assignable groups", func(ctx context.Context) (string, error) {
-			pr, err := dir.Privileges(ctx, u.ID)
-			if pr.Any() {
-				return "the user is privileged, so a reset would be refused", err
+		{"read every path to power: directory roles (active, eligible now or later, any scope), role-assignable and PIM for Groups memberships, mfabot's own groups, owned apps", func(ctx context.Context) (string, error) {
+			pr, err := dir.Privileges(ctx, u.ID, watchedGroups(p))
+			if err != nil {
+				return "", fmt.Errorf("%w; could not read: %s", err, strings.Join(pr.Unread, "; "))
 			}
-			return "no privileges", err
+			if pr.Any() {
+				return "the user is privileged, so a reset would be refused", nil
+			}
+			return "no privileges", nil
 		}},
 	}
 	for _, g := range []struct{ name, id string }{{"helpdesk", p.HelpdeskGroupID}, {"approver", p.ApproverGroupID}, {"protected", p.ProtectedGroupID}, {"TAP issuer", p.TAPGroupID}} {
@@ -64,12 +69,17 @@ func check(ctx context.Context, dir mfa.Directory, p mfa.Policy, upn string, out
 			return map[bool]string{true: "member", false: "not a member"}[in], err
 		}})
 	}
+	fmt.Fprintln(out, "Application permissions mfabot uses (grant each, with admin consent):")
+	for _, perm := range graph.Permissions {
+		fmt.Fprintf(out, "      %-50s %s\n", perm.Permission, perm.Feature)
+	}
+	fmt.Fprintln(out)
 	failed := 0
 	for _, s := range steps {
 		got, err := s.run(ctx)
 		if err != nil {
 			failed++
-			fmt.Fprintf(out, "FAIL  %s: %s\n", s.what, mfa.Message(err))
+			fmt.Fprintf(out, "FAIL  %s: %s\n", s.what, failure(err))
 			if u.ID == "" {
 				break // nothing else can be tried without the user
 			}
@@ -83,4 +93,50 @@ func check(ctx context.Context, dir mfa.Directory, p mfa.Policy, upn string, out
 	}
 	fmt.Fprintln(out, "\nAll lookups work: mfabot can decide about resets in this tenant. (Deletes, revocation and TAPs are not tried: they would change the user.)")
 	return nil
+}
+
+// watchedGroups are the deployment's own groups, which make their members
+// and owners protected targets.
+func watchedGroups(p mfa.Policy) []string {
+	var ids []string
+	for _, id := range []string{p.HelpdeskGroupID, p.ApproverGroupID, p.ProtectedGroupID, p.TAPGroupID} {
+		if id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// failure explains a failed step: every unread part of the privilege
+// lookup, each naming its missing permission.
+func failure(err error) string {
+	var parts []string
+	for _, e := range unwrapAll(err) {
+		var de *mfa.DirectoryError
+		if errors.As(e, &de) {
+			parts = append(parts, de.Human())
+		}
+	}
+	if len(parts) == 0 {
+		return mfa.Message(err)
+	}
+	return strings.Join(parts, " ")
+}
+
+// unwrapAll flattens joined and wrapped errors.
+func unwrapAll(err error) []error {
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		var out []error
+		for _, x := range e.Unwrap() {
+			out = append(out, unwrapAll(x)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		if _, ok := err.(*mfa.DirectoryError); ok {
+			return []error{err}
+		}
+		return unwrapAll(e.Unwrap())
+	}
+	return []error{err}
 }

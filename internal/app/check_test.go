@@ -27,10 +27,18 @@ func TestCheckPassesAndNamesAMissingPermission(t *testing.T) {
 	}
 	// Without the role permission (or Entra ID P2 for PIM), the role lookup
 	// fails: check says so and names the permission.
-	fake.AddFault(graphfake.Fault{Method: "GET", Path: "/roleManagement/directory/roleEligibilityScheduleInstances", Status: 403, Count: -1})
+	for _, perm := range graph.Permissions {
+		if !strings.Contains(out.String(), perm.Permission) {
+			t.Errorf("check does not name the permission %s", perm.Permission)
+		}
+	}
+	fake.AddFault(graphfake.Fault{Method: "GET", Path: "/roleManagement/directory/roleEligibilitySchedules", Status: 403, Count: -1})
+	fake.AddFault(graphfake.Fault{Method: "GET", Path: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances", Status: 403, Count: -1})
 	out.Reset()
 	err = check(context.Background(), dir, p, "bob@contoso.com", &out)
-	if err == nil || !strings.Contains(out.String(), "FAIL  read their directory roles") || !strings.Contains(out.String(), "RoleManagement.Read.Directory") {
-		t.Fatalf("missing permission not reported: %v\n%s", err, out.String())
+	if err == nil || !strings.Contains(out.String(), "FAIL  read every path to power") ||
+		!strings.Contains(out.String(), "the app lacks the permission RoleEligibilitySchedule.Read.Directory") ||
+		!strings.Contains(out.String(), "the app lacks the permission PrivilegedEligibilitySchedule.Read.AzureADGroup") {
+		t.Fatalf("missing permissions not reported: %v\n%s", err, out.String())
 	}
 }

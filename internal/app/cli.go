@@ -115,7 +115,7 @@ func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, st
 		}
 		cli.WriteTarget(stdout, v)
 		fmt.Fprintln(stdout, "\nDry run: nothing was changed.")
-		if v.Refusal != "" {
+		if v.Refusal != nil {
 			return &refusedError{"a reset would be refused"}
 		}
 		return nil

@@ -27,8 +27,8 @@ func WriteTarget(w io.Writer, v *mfa.TargetView) {
 	fmt.Fprintf(w, "\nRegistered methods (%d):\n", len(v.Methods))
 	writeMethods(w, v.Methods, v.Profile)
 	fmt.Fprintf(w, "\nProfile %q removes %s.\n", v.Profile, v.Profile.Explain())
-	if v.Refusal != "" {
-		fmt.Fprintf(w, "Policy: REFUSED — %s.\n", v.Refusal)
+	if v.Refusal != nil {
+		fmt.Fprintf(w, "Policy: REFUSED (%s) — %s.\n", v.Refusal.Kind, v.Refusal.String())
 	} else {
 		fmt.Fprintf(w, "Policy: allowed — %d method(s) would be removed, sessions revoked.\n", len(v.Planned))
 	}

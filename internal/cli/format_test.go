@@ -49,7 +49,7 @@ func TestShowGolden(t *testing.T) {
 	golden(t, "show-allowed.txt", b.Bytes())
 
 	v.User = mfa.User{ID: mfatest.AdminID, UPN: "gloria@contoso.com", DisplayName: "Gloria Admin", AccountEnabled: true}
-	v.Refusal = "the user holds the directory role Global Administrator"
+	v.Refusal = &mfa.Refusal{Kind: mfa.RefuseActiveRole, Why: "the user holds the directory role Global Administrator", Next: "Ask a Privileged Authentication Administrator"}
 	b.Reset()
 	WriteTarget(&b, v)
 	golden(t, "show-refused.txt", b.Bytes())

@@ -18,19 +18,13 @@
 //
 // # Permissions
 //
-// Application permissions mfabot needs, least privileged first (the
-// Permissions table holds the same data for the README and error
-// messages):
+// The application permissions mfabot needs, least privileged per call, are
+// listed once, in Permissions (permissions.go): the README's table is
+// rendered from it and `mfabot check` names each.
 //
-//	Feature                           Permission                          Why
-//	find users, manager               User.Read.All                       GET /users/{id}, /users?$filter=mail, /users/{id}/manager
-//	list methods                      UserAuthenticationMethod.Read.All   GET /users/{id}/authentication/methods
-//	delete methods, issue TAP         UserAuthenticationMethod.ReadWrite.All  typed DELETEs, POST temporaryAccessPassMethods
-//	revoke sessions                   User.RevokeSessions.All             POST /users/{id}/revokeSignInSessions
-//	group membership, role groups     GroupMember.Read.All                checkMemberGroups, transitiveMemberOf, ownedObjects
-//	directory roles (active, PIM)     RoleManagement.Read.Directory       roleAssignments, roleEligibilityScheduleInstances
-//	notify by mail (optional)         Mail.Send                           POST /users/{from}/sendMail
-//	install the bot for a user (opt.) TeamsAppInstallation.ReadWriteSelfForUser.All  POST/GET /users/{id}/teamwork/installedApps, GET …/chat
+// Privileges reads every path to power without ConsistencyLevel: eventual
+// and without OData casts (Graph documents both as needing that header,
+// whose index may lag behind recent changes), reading every page.
 //
 // UserAuthenticationMethod.ReadWrite.All includes the read permission, so
 // a deployment may grant it alone for the methods. Hardware OATH tokens are

@@ -306,37 +306,6 @@ func TestCreateTAP(t *testing.T) {
 	}
 }
 
-func TestPrivileges(t *testing.T) {
-	tenant := graphfake.DemoTenant()
-	tenant.Roles = append(tenant.Roles, graphfake.Role{ID: "d2", TemplateID: graphfake.HelpdeskAdminRole,
-		DisplayName: "Helpdesk Administrator", Members: []string{graphfake.DemoRoleAssignableGroupID}})
-	s, d := newEnv(t, graphfake.Options{Tenant: tenant})
-	for _, tc := range []struct {
-		id                       string
-		active, eligible, groups []string
-	}{
-		{graphfake.DemoAdminID, []string{"Global Administrator"}, nil, nil},
-		{graphfake.DemoBreakGlassID, []string{"Global Administrator"}, nil, nil},
-		{graphfake.DemoEligibleID, nil, []string{"Privileged Role Administrator"}, nil},
-		{graphfake.DemoTierZeroID, []string{"Helpdesk Administrator"}, nil, []string{"Tier 0 Operators"}},
-		{graphfake.DemoGroupOwnerID, nil, nil, []string{"Tier 0 Operators"}},
-		{graphfake.DemoBobID, nil, nil, nil},
-	} {
-		p, err := d.Privileges(ctx, tc.id)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.id, err)
-		}
-		if !slices.Equal(p.ActiveRoles, tc.active) || !slices.Equal(p.EligibleRoles, tc.eligible) || !slices.Equal(p.RoleAssignableGroups, tc.groups) {
-			t.Errorf("%s: %+v", tc.id, p)
-		}
-	}
-	s.FailNext("GET", "/roleManagement/directory/roleEligibilityScheduleInstances", 403, "")
-	_, err := d.Privileges(ctx, graphfake.DemoBobID)
-	if de := dirErr(t, err); de.Reason != mfa.ReasonForbidden || de.Permission != "RoleManagement.Read.Directory" {
-		t.Fatalf("403: %+v", de)
-	}
-}
-
 func TestMembershipManagerMail(t *testing.T) {
 	s, d := newEnv(t, graphfake.Options{})
 	if in, err := d.IsMemberOf(ctx, graphfake.DemoAgentID, graphfake.DemoHelpdeskGroupID); err != nil || !in {

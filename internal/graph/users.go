@@ -10,9 +10,12 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// userFields are the properties mfabot reads; accountEnabled, department
-// and userType are not in Graph's default set.
-var userFields = []string{"id", "userPrincipalName", "mail", "displayName", "jobTitle", "department", "accountEnabled", "userType"}
+// userFields are the properties mfabot reads; accountEnabled, department,
+// userType and the external-identity properties (creationType,
+// externalUserState, identities) are not in Graph's default set.
+// https://learn.microsoft.com/en-us/graph/api/resources/user
+var userFields = []string{"id", "userPrincipalName", "mail", "displayName", "jobTitle", "department", "accountEnabled", "userType",
+	"creationType", "externalUserState", "identities"}
 
 // FindUser resolves a UPN or object id, then a mail address.
 func (d *Directory) FindUser(ctx context.Context, key string) (mfa.User, error) {
@@ -74,6 +77,12 @@ func toUser(u models.Userable) mfa.User {
 	}
 	if e := u.GetAccountEnabled(); e != nil {
 		out.AccountEnabled = *e
+	}
+	out.CreationType, out.ExternalUserState = str(u.GetCreationType()), str(u.GetExternalUserState())
+	for _, id := range u.GetIdentities() {
+		if id != nil && str(id.GetIssuer()) != "" {
+			out.Issuers = append(out.Issuers, str(id.GetIssuer()))
+		}
 	}
 	return out
 }

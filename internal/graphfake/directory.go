@@ -4,9 +4,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 func groupJSON(g *Group) map[string]any {
+	if g.Limited {
+		return map[string]any{"@odata.type": "#microsoft.graph.group", "id": g.ID, "displayName": nil, "isAssignableToRole": nil}
+	}
 	return map[string]any{"@odata.type": "#microsoft.graph.group", "id": g.ID, "displayName": g.DisplayName,
 		"isAssignableToRole": g.IsAssignableToRole, "securityEnabled": true, "mailEnabled": false}
 }
@@ -44,14 +48,16 @@ func (s *Server) transitiveMemberOf(w http.ResponseWriter, r *http.Request) {
 		notFoundUser(w, r, key)
 		return
 	}
-	collection(w, r, "directoryObjects", items)
+	collection(w, r, "directoryObjects", selectObjects(r, items))
 }
 
-// ownedObjects lists the groups the user owns.
+// ownedObjects lists what the user owns: groups, applications and service
+// principals, uncast or cast to one type.
+// https://learn.microsoft.com/en-us/graph/api/user-list-ownedobjects
 func (s *Server) ownedObjects(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("user")
 	cast, ok := castType(r.PathValue("cast"))
-	if !ok || (cast != "" && cast != "group") {
+	if !ok || (cast != "" && cast != "group" && cast != "application" && cast != "servicePrincipal") {
 		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+r.PathValue("cast")+"'.")
 		return
 	}
@@ -59,9 +65,25 @@ func (s *Server) ownedObjects(w http.ResponseWriter, r *http.Request) {
 	u := s.user(key)
 	var items []map[string]any
 	if u != nil {
-		for _, g := range s.sortedGroups() {
-			if slices.Contains(g.Owners, u.ID) {
-				items = append(items, groupJSON(g))
+		if cast == "" || cast == "group" {
+			for _, g := range s.sortedGroups() {
+				if slices.Contains(g.Owners, u.ID) {
+					items = append(items, groupJSON(g))
+				}
+			}
+		}
+		if cast == "" || cast == "application" {
+			for _, a := range s.apps {
+				if slices.Contains(a.Owners, u.ID) {
+					items = append(items, map[string]any{"@odata.type": "#microsoft.graph.application", "id": a.ID, "appId": a.AppID, "displayName": a.DisplayName})
+				}
+			}
+		}
+		if cast == "" || cast == "servicePrincipal" {
+			for _, sp := range s.sps {
+				if slices.Contains(sp.Owners, u.ID) {
+					items = append(items, spJSON(sp))
+				}
 			}
 		}
 	}
@@ -70,7 +92,28 @@ func (s *Server) ownedObjects(w http.ResponseWriter, r *http.Request) {
 		notFoundUser(w, r, key)
 		return
 	}
-	collection(w, r, "directoryObjects", items)
+	collection(w, r, "directoryObjects", selectObjects(r, items))
+}
+
+// selectObjects applies $select to a collection of directory objects of
+// several types: each keeps @odata.type and those selected properties its
+// type has.
+func selectObjects(r *http.Request, items []map[string]any) []map[string]any {
+	sel := r.URL.Query().Get("$select")
+	if sel == "" {
+		return items
+	}
+	out := make([]map[string]any, len(items))
+	for i, it := range items {
+		o := map[string]any{"@odata.type": it["@odata.type"]}
+		for _, k := range strings.Split(sel, ",") {
+			if v, ok := it[strings.TrimSpace(k)]; ok {
+				o[strings.TrimSpace(k)] = v
+			}
+		}
+		out[i] = o
+	}
+	return out
 }
 
 // principalFilter reads "$filter=principalId eq '…'" (required here).
@@ -92,10 +135,16 @@ func expandsRoleDefinition(r *http.Request) bool {
 }
 
 func roleDefinitionJSON(templateID, name string) map[string]any {
-	return map[string]any{"id": templateID, "templateId": templateID, "displayName": name, "isBuiltIn": true, "isEnabled": true}
+	var dn any
+	if name != "" {
+		dn = name
+	}
+	return map[string]any{"id": templateID, "templateId": templateID, "displayName": dn, "isBuiltIn": true, "isEnabled": true}
 }
 
-// roleAssignments lists a principal's direct active role assignments.
+// roleAssignments lists a principal's direct role assignments: the
+// tenant-wide members of activated roles, and the scoped assignments.
+// https://learn.microsoft.com/en-us/graph/api/rbacapplication-list-roleassignments
 func (s *Server) roleAssignments(w http.ResponseWriter, r *http.Request) {
 	pid, ok := principalFilter(w, r)
 	if !ok {
@@ -105,39 +154,72 @@ func (s *Server) roleAssignments(w http.ResponseWriter, r *http.Request) {
 	var items []map[string]any
 	for _, role := range s.roles {
 		if slices.Contains(role.Members, pid) {
-			it := map[string]any{"id": role.TemplateID + "_" + pid, "principalId": pid, "roleDefinitionId": role.TemplateID,
-				"directoryScopeId": "/", "resourceScope": "/"}
-			if expandsRoleDefinition(r) {
-				it["roleDefinition"] = roleDefinitionJSON(role.TemplateID, role.DisplayName)
-			}
-			items = append(items, it)
+			items = append(items, roleItem(r, role.TemplateID+"_"+pid, pid, role.TemplateID, role.DisplayName, "/", time.Time{}))
+		}
+	}
+	for _, a := range s.assigns {
+		if a.PrincipalID == pid {
+			items = append(items, roleItem(r, a.ID, pid, a.RoleTemplateID, a.RoleName, a.Scope, time.Time{}))
 		}
 	}
 	s.mu.Unlock()
 	collection(w, r, "roleManagement/directory/roleAssignments", items)
 }
 
-// eligibilityInstances lists a principal's PIM-eligible role assignments.
+// roleItem is a role assignment, eligibility or schedule as Graph answers
+// it, with its roleDefinition when $expand asks for it.
+func roleItem(r *http.Request, id, pid, templateID, name, scope string, start time.Time) map[string]any {
+	if scope == "" {
+		scope = "/"
+	}
+	it := map[string]any{"id": id, "principalId": pid, "roleDefinitionId": templateID, "directoryScopeId": scope, "appScopeId": nil}
+	if !start.IsZero() {
+		it["startDateTime"] = start.UTC().Format(time.RFC3339)
+	}
+	if expandsRoleDefinition(r) {
+		it["roleDefinition"] = roleDefinitionJSON(templateID, name)
+	}
+	return it
+}
+
+// eligibilityInstances lists a principal's PIM-eligible role assignments
+// in force now (instances) or, for schedules, also those that start later.
+// https://learn.microsoft.com/en-us/graph/api/rbacapplication-list-roleeligibilityscheduleinstances
+// https://learn.microsoft.com/en-us/graph/api/rbacapplication-list-roleeligibilityschedules
 func (s *Server) eligibilityInstances(w http.ResponseWriter, r *http.Request) {
+	s.eligibility(w, r, false)
+}
+
+func (s *Server) eligibilitySchedules(w http.ResponseWriter, r *http.Request) {
+	s.eligibility(w, r, true)
+}
+
+func (s *Server) eligibility(w http.ResponseWriter, r *http.Request, schedules bool) {
 	pid, ok := principalFilter(w, r)
 	if !ok {
 		return
 	}
+	now := s.opts.Now()
 	s.mu.Lock()
 	var items []map[string]any
 	for _, e := range s.eligible {
-		if e.PrincipalID != pid {
+		if e.PrincipalID != pid || (!schedules && e.Start.After(now)) {
 			continue
 		}
-		it := map[string]any{"id": e.ID, "principalId": pid, "roleDefinitionId": e.RoleTemplateID, "directoryScopeId": "/",
-			"memberType": "Direct", "roleEligibilityScheduleId": e.ID, "startDateTime": "2024-01-01T00:00:00Z", "endDateTime": nil}
-		if expandsRoleDefinition(r) {
-			it["roleDefinition"] = roleDefinitionJSON(e.RoleTemplateID, e.RoleName)
+		start := e.Start
+		if start.IsZero() {
+			start = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
+		it := roleItem(r, e.ID, pid, e.RoleTemplateID, e.RoleName, e.Scope, start)
+		it["memberType"] = "Direct"
 		items = append(items, it)
 	}
 	s.mu.Unlock()
-	collection(w, r, "roleManagement/directory/roleEligibilityScheduleInstances", items)
+	coll := "roleEligibilityScheduleInstances"
+	if schedules {
+		coll = "roleEligibilitySchedules"
+	}
+	collection(w, r, "roleManagement/directory/"+coll, items)
 }
 
 // checkMemberGroups answers which of up to 20 groups the user is a

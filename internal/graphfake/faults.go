@@ -22,8 +22,11 @@ type Fault struct {
 	RetryAfter string
 	// Count is how many requests fail; 0 means one, -1 means every one.
 	Count int
+	// Skip lets this many matching requests through first (to fail, say,
+	// the third page of a listing).
+	Skip int
 
-	hits int
+	hits, skipped int
 }
 
 // AddFault adds a fault rule.
@@ -64,6 +67,10 @@ func (s *Server) fault(method, p string) *Fault {
 			if ok, _ := path.Match(f.Path, p); !ok {
 				continue
 			}
+		}
+		if f.skipped < f.Skip {
+			f.skipped++
+			continue
 		}
 		f.hits++
 		c := *f

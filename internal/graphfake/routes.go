@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -26,6 +27,13 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /users/{user}/authentication/{coll}", s.createMethod)
 	m.HandleFunc("GET /roleManagement/directory/roleAssignments", s.roleAssignments)
 	m.HandleFunc("GET /roleManagement/directory/roleEligibilityScheduleInstances", s.eligibilityInstances)
+	m.HandleFunc("GET /roleManagement/directory/roleEligibilitySchedules", s.eligibilitySchedules)
+	m.HandleFunc("GET /identityGovernance/privilegedAccess/group/{coll}", s.pimGroup)
+	m.HandleFunc("GET /groups/{group}", s.getGroup)
+	m.HandleFunc("POST /groups/{group}/checkMemberGroups", s.groupCheckMemberGroups)
+	m.HandleFunc("GET /servicePrincipals", s.listServicePrincipals)
+	m.HandleFunc("GET /servicePrincipals/{sp}", s.getServicePrincipal)
+	m.HandleFunc("GET /servicePrincipals/{sp}/appRoleAssignments", s.appRoleAssignments)
 	m.HandleFunc("GET /users/{user}/teamwork/installedApps", s.listInstalledApps)
 	m.HandleFunc("POST /users/{user}/teamwork/installedApps", s.installApp)
 	m.HandleFunc("GET /users/{user}/teamwork/installedApps/{installation}/chat", s.installationChat)
@@ -89,17 +97,46 @@ func splitOr(f string) []string {
 	return append(parts, f[start:])
 }
 
-// collection answers an OData collection.
+// collection answers an OData collection one page at a time, as Graph
+// does: $top objects (at most 999), or the server's page size, per page;
+// later pages through an absolute @odata.nextLink carrying $skiptoken.
+// https://learn.microsoft.com/en-us/graph/paging
 func collection(w http.ResponseWriter, r *http.Request, context string, items []map[string]any) {
 	if items == nil {
 		items = []map[string]any{}
 	}
+	q := r.URL.Query()
+	size, _ := r.Context().Value(pageSizeKey).(int)
+	if size <= 0 {
+		size = 100
+	}
+	if top, err := strconv.Atoi(q.Get("$top")); err == nil && top > 0 {
+		size = min(top, 999)
+	}
+	from := 0
+	if tok := q.Get("$skiptoken"); tok != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "X'"))
+		if err != nil || n < 0 || n > len(items) {
+			writeError(w, r, http.StatusBadRequest, "Request_BadRequest", "The skip token is not valid.")
+			return
+		}
+		from = n
+	}
+	to := min(from+size, len(items))
 	out := map[string]any{
 		"@odata.context": "https://graph.microsoft.com/" + version(r) + "/$metadata#" + context,
-		"value":          items,
+		"value":          items[from:to],
 	}
-	if r.URL.Query().Get("$count") == "true" {
+	if q.Get("$count") == "true" {
 		out["@odata.count"] = len(items)
+	}
+	if to < len(items) {
+		q.Set("$skiptoken", "X'"+strconv.Itoa(to))
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		out["@odata.nextLink"] = scheme + "://" + r.Host + "/" + version(r) + r.URL.Path + "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -29,6 +29,10 @@ type Options struct {
 	AnyMethodBlocksDefault bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// PageSize is how many objects a collection answers per page when the
+	// request has no $top (Graph's default is 100 for most directory
+	// listings); later pages follow through @odata.nextLink.
+	PageSize int
 }
 
 // Server is a fake of Microsoft Graph.
@@ -40,6 +44,10 @@ type Server struct {
 	groups   map[string]*Group
 	roles    []Role
 	eligible []Eligibility
+	assigns  []Assignment
+	gsched   []GroupSchedule
+	apps     []App
+	sps      []ServicePrincipal
 	revoked  map[string]int
 	mails    []Mail
 	requests []Request
@@ -116,12 +124,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 type ctxKey int
 
-const versionKey ctxKey = 1
+const (
+	versionKey ctxKey = iota + 1
+	pageSizeKey
+)
 
 func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 	w := &statusWriter{ResponseWriter: rw}
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Time: s.opts.Now(),
-		Gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip")}
+		Gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip"), ConsistencyLevel: r.Header.Get("ConsistencyLevel")}
 	if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "Bearer ") && len(a) > len("Bearer ") {
 		rec.Authorization = "Bearer"
 	}
@@ -170,7 +181,9 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Content-Encoding "+ce+" is not supported for the request body.")
 		return
 	}
-	r2 := r.Clone(context.WithValue(r.Context(), versionKey, version))
+	c := context.WithValue(r.Context(), versionKey, version)
+	c = context.WithValue(c, pageSizeKey, s.opts.PageSize)
+	r2 := r.Clone(c)
 	r2.URL.Path = rest
 	r2.URL.RawPath = ""
 	if _, pattern := s.mux.Handler(r2); pattern == "" {

@@ -33,6 +33,10 @@ func (s *Server) Seed(t Tenant) {
 	}
 	s.roles = slices.Clone(t.Roles)
 	s.eligible = slices.Clone(t.Eligible)
+	s.assigns = slices.Clone(t.Assignments)
+	s.gsched = slices.Clone(t.GroupSchedules)
+	s.apps = slices.Clone(t.Apps)
+	s.sps = slices.Clone(t.ServicePrincipals)
 }
 
 // AddUser adds or replaces one user.

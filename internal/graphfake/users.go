@@ -20,7 +20,25 @@ func userJSON(u *User) map[string]any {
 		"accountEnabled": u.AccountEnabled, "userType": u.UserType,
 		"businessPhones": []string{}, "givenName": nilIfEmpty(given), "surname": nilIfEmpty(sur),
 		"mobilePhone": nil, "officeLocation": nil, "preferredLanguage": nil,
+		"creationType": nilIfEmpty(u.CreationType), "externalUserState": nilIfEmpty(u.ExternalUserState),
+		"identities": identitiesJSON(u),
 	}
+}
+
+// identitiesJSON is the user's sign-in identities; an employee without
+// any seeded has their UPN's domain as issuer, as Graph shows.
+// https://learn.microsoft.com/en-us/graph/api/resources/objectidentity
+func identitiesJSON(u *User) []map[string]any {
+	ids := u.Identities
+	if len(ids) == 0 {
+		_, domain, _ := strings.Cut(u.UPN, "@")
+		ids = []Identity{{SignInType: "userPrincipalName", Issuer: domain, IssuerID: u.UPN}}
+	}
+	out := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		out[i] = map[string]any{"signInType": id.SignInType, "issuer": id.Issuer, "issuerAssignedId": nilIfEmpty(id.IssuerID)}
+	}
+	return out
 }
 
 func nilIfEmpty(s string) any {

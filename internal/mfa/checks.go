@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -76,38 +75,4 @@ func (s *Service) member(ctx context.Context, userID, groupID, what string) erro
 		return Errorf(EForbidden, "you are not in the %s group", what)
 	}
 	return nil
-}
-
-// protection reports why a target may not be reset, or "" when it may. Any
-// lookup that fails is itself a reason: the check fails closed.
-// The group and role lookups run concurrently.
-func (s *Service) protection(ctx context.Context, u User) (string, Privileges) {
-	var (
-		wg    sync.WaitGroup
-		in    bool
-		inErr error
-	)
-	if s.policy.ProtectedGroupID != "" {
-		wg.Go(func() { in, inErr = s.dir.IsMemberOf(ctx, u.ID, s.policy.ProtectedGroupID) })
-	}
-	p, err := s.dir.Privileges(ctx, u.ID)
-	wg.Wait()
-	switch {
-	case inErr != nil:
-		return "could not check the protected group (" + Message(inErr) + "), so the reset is refused", Privileges{}
-	case in:
-		return "the user is in the protected (break-glass/VIP) group", Privileges{}
-	}
-	if err != nil {
-		return "could not check the user's directory roles (" + Message(err) + "), so the reset is refused", p
-	}
-	switch {
-	case len(p.ActiveRoles) > 0:
-		return "the user holds the directory role " + strings.Join(p.ActiveRoles, ", "), p
-	case len(p.EligibleRoles) > 0:
-		return "the user is eligible (PIM) for the directory role " + strings.Join(p.EligibleRoles, ", "), p
-	case len(p.RoleAssignableGroups) > 0:
-		return "the user is a member or owner of the role-assignable group " + strings.Join(p.RoleAssignableGroups, ", "), p
-	}
-	return "", p
 }

@@ -34,6 +34,7 @@ func (s *Service) Request(ctx context.Context, actor Actor, in RequestInput) (*R
 // helpdesk group (false only for the operator CLI). override is the
 // operator's reason to pass the per-target limit (operator CLI only).
 func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, helpdesk bool, override string) (*Request, error) {
+	actor = actor.canonical()
 	// Who is asking is checked before what they typed is looked at: the
 	// audit of a refusal keeps a bounded form of the input only.
 	key := Bounded(strings.TrimSpace(in.Target))
@@ -85,12 +86,8 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	if err != nil {
 		return refuse(err)
 	}
-	if why, _ := s.targetRefusal(ctx, actor, u); why != "" {
-		s.auditTarget(ctx, AuditRefused, u.UPN, actor, map[string]string{"reason": why})
-		if !strings.HasPrefix(why, "you cannot") && !strings.Contains(why, "guest") {
-			s.raise(ctx, Alert{Kind: "protected_target", Summary: fmt.Sprintf("%s asked to reset the MFA of %s, which is refused: %s", actor, u.UPN, why), Target: u.UPN, Actor: actor.String()})
-		}
-		return nil, Errorf(EForbidden, "%s cannot be reset: %s.", u.UPN, why)
+	if rs, _ := s.refusalsFor(ctx, actor, u, false); len(rs) > 0 {
+		return nil, s.refuseTarget(ctx, actor, u, rs)
 	}
 	// From the open-request check to the insert, one request per target at
 	// a time (in this process; see SECURITY.md for several replicas).
@@ -220,4 +217,16 @@ func describeMethods(ms []Method) string {
 		parts[i] = m.Describe()
 	}
 	return strings.Join(parts, "; ")
+}
+
+// refuseTarget audits a refused target with every path that holds, alerts
+// security when a path leads to power, and returns the refusal as an
+// *Error carrying the typed *Refusal (the first path) for the edges.
+func (s *Service) refuseTarget(ctx context.Context, actor Actor, u User, rs refusals) error {
+	first := rs.first()
+	s.auditTarget(ctx, AuditRefused, u.UPN, actor, map[string]string{"reason": first.Why, "kind": string(first.Kind), "paths": rs.paths()})
+	if first.Kind.Protected() {
+		s.raise(ctx, Alert{Kind: "protected_target", Summary: fmt.Sprintf("%s asked to reset the MFA of %s, which is refused: %s", actor, u.UPN, rs.paths()), Target: u.UPN, Actor: actor.String()})
+	}
+	return Wrap(EForbidden, first, "%s cannot be reset: %s.", u.UPN, first.String())
 }

@@ -96,6 +96,7 @@ type ApproveInput struct {
 // required approval is in; execution is a separate call (Execute), so the
 // bot can answer Teams at once and run the reset in the background.
 func (s *Service) Approve(ctx context.Context, actor Actor, id string, in ApproveInput) (*Request, error) {
+	actor = actor.canonical()
 	r, err := s.pending(ctx, id, "approved")
 	if err != nil {
 		return r, err
@@ -104,16 +105,16 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "approve", "by": actor.String(), "reason": Message(err)})
 		return r, err
 	}
-	if actor.ID == r.Requester.ID {
+	if SameID(actor.ID, r.Requester.ID) {
 		s.raise(ctx, Alert{Kind: "self_approval", RequestID: r.ID, Target: r.Target.UPN, Actor: actor.String(), Summary: fmt.Sprintf("%s tried to approve their own request %s", actor, r.ID)})
 		return refuse(Errorf(EForbidden, "you asked for this reset, so someone else must approve it"))
 	}
-	if actor.ID == r.Target.ID {
+	if SameID(actor.ID, r.Target.ID) {
 		return refuse(Errorf(EForbidden, "you cannot approve a reset of your own MFA"))
 	}
 	isManager := false
 	if s.policy.Manager != ManagerOff {
-		if m, err := s.dir.Manager(ctx, r.Target.ID); err == nil && m.ID == actor.ID {
+		if m, err := s.dir.Manager(ctx, r.Target.ID); err == nil && SameID(m.ID, actor.ID) {
 			isManager = true
 		} else if err != nil && Code(err) != ENotFound {
 			s.log.Warn("manager lookup failed", "request", r.ID, "err", err)
@@ -219,6 +220,7 @@ func (s *Service) auditOrUndo(ctx context.Context, prev, next *Request, typ, act
 
 // Reject records an approver's refusal.
 func (s *Service) Reject(ctx context.Context, actor Actor, id, note string) (*Request, error) {
+	actor = actor.canonical()
 	r, err := s.pending(ctx, id, "rejected")
 	if err != nil {
 		return r, err
@@ -242,11 +244,12 @@ func (s *Service) Reject(ctx context.Context, actor Actor, id, note string) (*Re
 
 // Cancel withdraws a pending request; only its requester may.
 func (s *Service) Cancel(ctx context.Context, actor Actor, id string) (*Request, error) {
+	actor = actor.canonical()
 	r, err := s.pending(ctx, id, "cancelled")
 	if err != nil {
 		return r, err
 	}
-	if actor.ID != r.Requester.ID {
+	if !SameID(actor.ID, r.Requester.ID) {
 		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "cancel", "reason": "not the requester"})
 		return r, Errorf(EForbidden, "only %s, who asked for it, can cancel request %s (approvers can reject it)", r.Requester, r.ID)
 	}
@@ -265,11 +268,12 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id string) (*Request,
 // target of that very request may answer; "No" blocks the request and
 // alerts security.
 func (s *Service) Confirm(ctx context.Context, actor Actor, id string, yes bool) (*Request, error) {
+	actor = actor.canonical()
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if actor.ID != r.Target.ID {
+	if !SameID(actor.ID, r.Target.ID) {
 		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "confirm", "by": actor.String(), "reason": "not the target user"})
 		s.raise(ctx, Alert{Kind: "forged_confirmation", RequestID: r.ID, Target: r.Target.UPN, Actor: actor.String(),
 			Summary: fmt.Sprintf("%s answered the confirmation meant for %s on request %s", actor, r.Target.UPN, r.ID)})

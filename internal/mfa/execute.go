@@ -130,18 +130,18 @@ func (ex *execution) plan(ctx context.Context) {
 	// gained since the request was made refuse it here, before anything
 	// is deleted. A failed lookup refuses too.
 	var (
-		wg  sync.WaitGroup
-		why string
+		wg sync.WaitGroup
+		rs refusals
 	)
-	wg.Go(func() { why, _ = s.protection(ctx, r.Target) })
+	wg.Go(func() { rs, _ = s.refusalsFor(ctx, r.Requester, r.Target, true) })
 	current, err := s.dir.ListMethods(ctx, r.Target.ID)
 	unchecked, err := incomplete(err)
 	if r.Profile.IncludesKind(KindHardwareOATH) {
 		ex.res.Unchecked = unchecked
 	}
 	wg.Wait()
-	if why != "" {
-		ex.refuse(ctx, why)
+	if len(rs) > 0 {
+		ex.refuse(ctx, rs)
 		return
 	}
 	if err != nil {
@@ -197,13 +197,14 @@ func (ex *execution) plan(ctx context.Context) {
 
 // refuse ends the run before any delete because the target may no longer
 // be reset; it is audited and alerted as a protected target.
-func (ex *execution) refuse(ctx context.Context, why string) {
+func (ex *execution) refuse(ctx context.Context, rs refusals) {
 	s, r := ex.s, ex.r
+	first := rs.first()
 	ex.refused = true
-	ex.res.Error = "the reset was refused when it was about to run: " + why
-	_, _ = s.audit(ctx, AuditRefused, r, "system", map[string]string{"action": "execute", "reason": why})
+	ex.res.Error = "the reset was refused when it was about to run: " + first.String()
+	_, _ = s.audit(ctx, AuditRefused, r, "system", map[string]string{"action": "execute", "reason": first.Why, "kind": string(first.Kind), "paths": rs.paths()})
 	s.raise(ctx, Alert{Kind: "protected_target", RequestID: r.ID, Target: r.Target.UPN, Actor: r.Requester.String(),
-		Summary: fmt.Sprintf("The approved MFA reset %s of %s, requested by %s, was refused when it was about to run: %s", r.ID, r.Target.UPN, r.Requester, why)})
+		Summary: fmt.Sprintf("The approved MFA reset %s of %s, requested by %s, was refused when it was about to run: %s", r.ID, r.Target.UPN, r.Requester, rs.paths())})
 }
 
 // deleteAll deletes ms concurrently and returns the methods Graph refused

@@ -21,9 +21,12 @@ type Directory interface {
 	RevokeSessions(ctx context.Context, userID string) error
 	// CreateTAP issues a Temporary Access Pass.
 	CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error)
-	// Privileges reports the user's directory roles (active, group-granted,
-	// PIM-eligible) and role-assignable group memberships and ownerships.
-	Privileges(ctx context.Context, userID string) (Privileges, error)
+	// Privileges reads every path from the user to power (see Privileges)
+	// completely (every page) and with strong consistency, and how the user
+	// reaches each of the watched groups (the bot's own). What could not be
+	// read is named in Unread and the error is non-nil; what was read is
+	// returned beside it.
+	Privileges(ctx context.Context, userID string, watch []string) (Privileges, error)
 	// IsMemberOf reports whether the user is a transitive member of the group.
 	IsMemberOf(ctx context.Context, userID, groupID string) (bool, error)
 	// Manager returns the user's manager; ENotFound when there is none.

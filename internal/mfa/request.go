@@ -128,7 +128,7 @@ func (r *Request) ApprovedBy() string {
 	if r.Approver != nil {
 		who = append(who, r.Approver.String())
 	}
-	if r.ManagerApproved && r.Manager != nil && (r.Approver == nil || r.Manager.ID != r.Approver.ID) {
+	if r.ManagerApproved && r.Manager != nil && (r.Approver == nil || !SameID(r.Manager.ID, r.Approver.ID)) {
 		who = append(who, r.Manager.String()+" (manager)")
 	}
 	return strings.Join(who, " and ")

@@ -26,6 +26,7 @@ type Directory struct {
 	Methods  map[string][]mfa.Method    // by user id
 	Default  map[string]string          // user id → method key of the default method
 	Groups   map[string]map[string]bool // group id → member ids
+	Owners   map[string]map[string]bool // group id → owner ids
 	Privs    map[string]mfa.Privileges  // by user id
 	Managers map[string]string          // user id → manager id
 	TAPs     int
@@ -46,7 +47,7 @@ var _ mfa.Directory = (*Directory)(nil)
 // NewDirectory returns an empty directory.
 func NewDirectory() *Directory {
 	return &Directory{Users: map[string]mfa.User{}, Methods: map[string][]mfa.Method{}, Default: map[string]string{},
-		Groups: map[string]map[string]bool{}, Privs: map[string]mfa.Privileges{}, Managers: map[string]string{}, Revoked: map[string]int{}}
+		Groups: map[string]map[string]bool{}, Owners: map[string]map[string]bool{}, Privs: map[string]mfa.Privileges{}, Managers: map[string]string{}, Revoked: map[string]int{}}
 }
 
 // AddUser adds a user with methods; the first method is the default.
@@ -184,14 +185,35 @@ func (d *Directory) CreateTAP(ctx context.Context, userID string, req mfa.TAPReq
 	return mfa.TAP{Value: fmt.Sprintf("Tap+%04d!x", d.TAPs), Lifetime: req.Lifetime, OneTime: req.OneTime, ExpiresAt: time.Now().Add(req.Lifetime)}, nil
 }
 
-// Privileges returns the seeded privileges.
-func (d *Directory) Privileges(ctx context.Context, userID string) (mfa.Privileges, error) {
+// Privileges returns the seeded privileges, and the watched groups the
+// user is a member (Groups) or owner (Owners) of.
+func (d *Directory) Privileges(ctx context.Context, userID string, watch []string) (mfa.Privileges, error) {
 	if err := d.call("privileges", userID); err != nil {
-		return mfa.Privileges{}, err
+		return mfa.Privileges{Unread: []string{mfa.Message(err)}}, err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.Privs[userID], nil
+	p := d.Privs[userID]
+	p.Watched = append([]mfa.GroupPath(nil), p.Watched...)
+	for _, g := range watch {
+		if d.Groups[g][userID] {
+			p.Watched = append(p.Watched, mfa.GroupPath{GroupID: g, How: "member"})
+		}
+		if d.Owners[g][userID] {
+			p.Watched = append(p.Watched, mfa.GroupPath{GroupID: g, How: "owner"})
+		}
+	}
+	return p, nil
+}
+
+// AddOwner makes a user an owner of a group.
+func (d *Directory) AddOwner(groupID, userID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.Owners[groupID] == nil {
+		d.Owners[groupID] = map[string]bool{}
+	}
+	d.Owners[groupID][userID] = true
 }
 
 // IsMemberOf checks the seeded groups.
@@ -201,7 +223,13 @@ func (d *Directory) IsMemberOf(ctx context.Context, userID, groupID string) (boo
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.Groups[groupID][userID], nil
+	// Graph compares object ids case-insensitively.
+	for id, in := range d.Groups[groupID] {
+		if in && mfa.SameID(id, userID) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Manager returns the seeded manager.
