@@ -67,7 +67,7 @@ func hostileCards() map[string]Card {
 	out["refused"] = Refused(hostile, hostile)
 	out["message"] = Message(hostile, hostile, "attention")
 	out["notice"] = Notice(hostile, hostile)
-	out["target"] = Target(&mfa.TargetView{User: hostileUser(mfatest.AliceID), Methods: []mfa.Method{mfatest.Mobile}, Profile: mfa.ProfileReregister, Refusal: hostile})
+	out["target"] = Target(&mfa.TargetView{User: hostileUser(mfatest.AliceID), Methods: []mfa.Method{mfatest.Mobile}, Profile: mfa.ProfileReregister, Refusal: &mfa.Refusal{Kind: mfa.RefuseRoleGroup, Why: hostile, Next: hostile}})
 	out["history"] = History(hostileUser(mfatest.AliceID), []*mfa.Request{done, rej})
 	out["tap"] = TAP(base(), mfa.TAP{Value: "EXAMPLE-PASS", ExpiresAt: t0.Add(time.Hour)})
 	out["tap_removed"] = TAPRemoved(base(), hostile)
