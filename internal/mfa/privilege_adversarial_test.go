@@ -98,7 +98,7 @@ func TestFailedPrivilegeLookupRefusesNamingWhat(t *testing.T) {
 	g := newRig(t, nil)
 	g.dir.Fail = func(op, user string) error {
 		if op == "privileges" {
-			return &mfa.DirectoryError{Op: "list the user's eligible (PIM) roles", Status: 403, Permission: "RoleEligibilitySchedule.Read.Directory"}
+			return &mfa.DirectoryError{Op: "list the user's eligible (PIM) roles", Reason: mfa.ReasonForbidden, Permission: "RoleEligibilitySchedule.Read.Directory"}
 		}
 		return nil
 	}
