@@ -54,7 +54,7 @@ func worstCases() map[string]Card {
 	for range 20 {
 		history = append(history, big())
 	}
-	view := &mfa.TargetView{User: pending.Target, Methods: pending.Methods, Profile: mfa.ProfileAll, Planned: pending.Methods, Refusal: worst(500)}
+	view := &mfa.TargetView{User: pending.Target, Methods: pending.Methods, Profile: mfa.ProfileAll, Planned: pending.Methods, Refusal: &mfa.Refusal{Kind: mfa.RefuseRoleGroup, Why: worst(500), Next: worst(300)}}
 	return map[string]Card{
 		"request_approver": Request(pending, RequestView{Role: ViewApprover, RefreshUserIDs: make([]string, 60), Notice: worst(300)}),
 		"request_partial":  Request(partial, RequestView{Role: ViewBase}),

@@ -2,6 +2,7 @@ package mfa
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 )
@@ -80,51 +81,51 @@ func ruleWatchedGroups(t *subject) *Refusal {
 	}
 	switch {
 	case len(protected) > 0:
-		return &Refusal{Kind: RefuseProtectedGroup, Why: "the user is in " + strings.Join(protected, ", ") + " (break-glass/VIP)", Next: nextPrivileged}
+		return &Refusal{Kind: RefuseProtectedGroup, Why: "the user is in " + names(protected) + " (break-glass/VIP)", Next: nextPrivileged}
 	case len(bot) > 0:
-		return &Refusal{Kind: RefuseBotGroup, Why: "the user can act through mfabot's own groups: " + strings.Join(bot, ", "), Next: nextBotGroup}
+		return &Refusal{Kind: RefuseBotGroup, Why: "the user can act through mfabot's own groups: " + names(bot), Next: nextBotGroup}
 	}
 	return nil
 }
 
 func ruleActiveRoles(t *subject) *Refusal {
 	if rs := t.priv.ActiveRoles; len(rs) > 0 {
-		return &Refusal{Kind: RefuseActiveRole, Why: "the user holds the directory role " + strings.Join(rs, ", "), Next: nextPrivileged}
+		return &Refusal{Kind: RefuseActiveRole, Why: "the user holds the directory role " + names(rs), Next: nextPrivileged}
 	}
 	return nil
 }
 
 func ruleEligibleRoles(t *subject) *Refusal {
 	if rs := t.priv.EligibleRoles; len(rs) > 0 {
-		return &Refusal{Kind: RefuseEligibleRole, Why: "the user is eligible (PIM), now or from a later date, for the directory role " + strings.Join(rs, ", "), Next: nextPrivileged}
+		return &Refusal{Kind: RefuseEligibleRole, Why: "the user is eligible (PIM), now or from a later date, for the directory role " + names(rs), Next: nextPrivileged}
 	}
 	return nil
 }
 
 func ruleRoleAssignableGroups(t *subject) *Refusal {
 	if gs := t.priv.RoleAssignableGroups; len(gs) > 0 {
-		return &Refusal{Kind: RefuseRoleGroup, Why: "the user is a member or owner of the role-assignable group " + strings.Join(gs, ", "), Next: nextPrivileged}
+		return &Refusal{Kind: RefuseRoleGroup, Why: "the user is a member or owner of the role-assignable group " + names(gs), Next: nextPrivileged}
 	}
 	return nil
 }
 
 func ruleEligibleGroups(t *subject) *Refusal {
 	if gs := t.priv.EligibleGroups; len(gs) > 0 {
-		return &Refusal{Kind: RefuseEligibleGroup, Why: "the user is eligible or scheduled (PIM for Groups) to become a member or owner of the role-assignable group " + strings.Join(gs, ", "), Next: nextPrivileged}
+		return &Refusal{Kind: RefuseEligibleGroup, Why: "the user is eligible or scheduled (PIM for Groups) to become a member or owner of the role-assignable group " + names(gs), Next: nextPrivileged}
 	}
 	return nil
 }
 
 func ruleAppOwner(t *subject) *Refusal {
 	if as := t.priv.OwnedApps; len(as) > 0 {
-		return &Refusal{Kind: RefuseAppOwner, Why: "the user owns " + strings.Join(as, ", ") + " (an owner can add credentials and act as the app)", Next: nextPrivileged}
+		return &Refusal{Kind: RefuseAppOwner, Why: "the user owns " + names(as) + " (an owner can add credentials and act as the app)", Next: nextPrivileged}
 	}
 	return nil
 }
 
 func ruleUnread(t *subject) *Refusal {
 	if u := t.priv.Unread; len(u) > 0 {
-		return &Refusal{Kind: RefuseUnreadable, Why: "mfabot could not check everything that makes a user privileged (" + strings.Join(u, "; ") + "), so the reset is refused", Next: nextUnreadable}
+		return &Refusal{Kind: RefuseUnreadable, Why: "mfabot could not check everything that makes a user privileged (" + names(u) + "), so the reset is refused", Next: nextUnreadable}
 	}
 	return nil
 }
@@ -185,4 +186,16 @@ func (s *Service) refusalsFor(ctx context.Context, actor Actor, u User, refetch 
 		}
 	}
 	return out, p
+}
+
+// maxNamed is how many items a refusal names; it counts the rest.
+const maxNamed = 5
+
+// names lists up to maxNamed items for people, counting the rest, so a
+// refusal stays readable (and fits a card) for a user with many paths.
+func names(items []string) string {
+	if len(items) <= maxNamed {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:maxNamed], ", ") + fmt.Sprintf(" and %d more", len(items)-maxNamed)
 }
