@@ -52,6 +52,9 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 		}
 		log.Info("metrics served", "addr", mln.Addr().String(), "path", "/metrics")
 	}
+	if warn := cfg.LoginTenantWarning(); warn != "" {
+		log.Warn(warn)
+	}
 	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType, "cloud", cfg.Cloud)
 	return runBot(ctx, w, botOptions{listener: ln, metrics: mln, validator: validator, sender: connector, name: cfg.BotName,
 		installer: newInstaller(dir, cfg.TeamsCatalogAppID)})

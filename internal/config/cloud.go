@@ -154,3 +154,19 @@ func (c *Config) applyCloud() {
 	fill("MFABOT_GRAPH_URL", &c.Graph.URL, cl.GraphURL)
 	fill("AZURE_AUTHORITY_HOST", &c.Graph.AuthorityHost, strings.TrimRight(cl.AuthorityHost, "/"))
 }
+
+// LoginTenantWarning says what is likely wrong when a SingleTenant bot's
+// ToChannelFromBotLoginUrl names a cloud's multi-tenant channel tenant, as
+// Microsoft's US Government article writes it: a single-tenant app is not
+// found in that directory, so every reply would fail. "" when nothing is.
+func (c Config) LoginTenantWarning() string {
+	if !strings.EqualFold(c.Bot.AppType, "SingleTenant") || c.Bot.LoginURL == "" {
+		return ""
+	}
+	for _, cl := range clouds {
+		if strings.HasSuffix(strings.ToLower(strings.TrimRight(c.Bot.LoginURL, "/")), "/"+strings.ToLower(cl.ChannelAuthTenant)) {
+			return "ToChannelFromBotLoginUrl names " + cl.ChannelAuthTenant + ", the tenant of multi-tenant bots; a SingleTenant app gets its token from its own tenant: leave ToChannelFromBotLoginUrl unset or end it with MicrosoftAppTenantId"
+		}
+	}
+	return ""
+}

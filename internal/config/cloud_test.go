@@ -148,3 +148,25 @@ func TestMetricsAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginTenantWarning(t *testing.T) {
+	doc := "https://login.microsoftonline.us/MicrosoftServices.onmicrosoft.us"
+	for _, c := range []struct {
+		appType, login string
+		warn           bool
+	}{
+		{"SingleTenant", doc, true},
+		{"SingleTenant", doc + "/", true},
+		{"MultiTenant", doc, false},
+		{"SingleTenant", "https://login.microsoftonline.us/" + g1, false},
+		{"SingleTenant", "", false},
+	} {
+		cfg, err := Load(env(map[string]string{"MicrosoftAppType": c.appType, "ToChannelFromBotLoginUrl": c.login, "MFABOT_CLOUD": "USGov"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.LoginTenantWarning(); (got != "") != c.warn {
+			t.Errorf("%s %q: warning %q", c.appType, c.login, got)
+		}
+	}
+}
