@@ -14,9 +14,10 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 
-## unit: every Go test, with a throwaway PostgreSQL on loopback for the PostgreSQL store.
+## unit: every Go test, with a throwaway PostgreSQL on loopback for the PostgreSQL store
+## (stopped and deleted afterwards, pass or fail).
 unit:
-	eval "$$(./scripts/postgres.sh)"; $(GO) test -race -count=1 ./...
+	./scripts/with-postgres.sh $(GO) test -race -count=1 ./...
 
 ## fuzz: each fuzz target for a bounded time (seed corpora are in testdata/fuzz).
 fuzz:
@@ -30,7 +31,7 @@ e2e:
 	./scripts/e2e.sh
 
 bench:
-	eval "$$(./scripts/postgres.sh)"; $(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
+	./scripts/with-postgres.sh $(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
 	$(GO) test -run='^$$' -bench=Reset -benchtime=5x ./bench/reset/
 
 build:
@@ -42,8 +43,10 @@ soak: build
 	$(GO) run ./bench/load -soak users -d $(SOAKTIME)
 	$(GO) run ./bench/load -soak slowbody -d $(SOAKTIME)
 
+## demo: build, showing each package as it compiles (minutes the first time), then run the demo.
 demo:
-	$(GO) run ./cmd/mfabot demo
+	$(GO) build -v -o bin/mfabot ./cmd/mfabot
+	./bin/mfabot demo
 
 manifest:
 	$(GO) run ./cmd/mfabot manifest -o dist/mfabot.zip

@@ -4,6 +4,7 @@
 #
 #	eval "$(scripts/postgres.sh)"   # sets MFABOT_TEST_POSTGRES_URL
 #	scripts/postgres.sh stop        # stops the cluster and deletes it
+#	scripts/postgres.sh install     # only installs the server, starts nothing
 #
 # The cluster lives in $MFABOT_PG_DIR (default /tmp/mfabot-postgres), listens
 # on 127.0.0.1 only, on a free port, with trust authentication and without
@@ -41,6 +42,8 @@ if [[ -z $bin ]]; then
 	bin=$(bindir)
 	[[ -n $bin ]] || die "postgresql was installed but pg_ctl was not found"
 fi
+# "install" only makes sure a server is installed (scripts/setup.sh).
+[[ ${1:-} != install ]] || exit 0
 
 # as runs a command as the cluster's owner: postgres when we are root
 # (the server refuses to run as root), ourselves otherwise.
@@ -64,7 +67,7 @@ if [[ ${1:-} == stop ]]; then
 	log "stopped and removed $dir"
 	exit 0
 fi
-[[ $# -eq 0 ]] || die "usage: postgres.sh [stop]"
+[[ $# -eq 0 ]] || die "usage: postgres.sh [stop|install]"
 
 if running && [[ -f $dir/port ]]; then
 	url

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: Chromium for the
 # browser test, the pinned npm packages (card and manifest validators,
-# Agents Playground, Playwright, the Node SDK benchmark peer), and a
-# throwaway PostgreSQL server on loopback for the PostgreSQL store's tests.
+# Agents Playground, Playwright, the Node SDK benchmark peer), and the
+# PostgreSQL server the store's tests start a throwaway cluster of (nothing
+# is left running). Installing packages needs root (or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +20,5 @@ fi
 if [ ! -d tools/node/node_modules ] || [ tools/node/package-lock.json -nt tools/node/node_modules ]; then
   (cd tools/node && npm ci --no-audit --no-fund --loglevel=error)
 fi
-./scripts/postgres.sh >/dev/null
+./scripts/postgres.sh install
 go mod download

@@ -2,6 +2,8 @@ package cards
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -243,37 +245,19 @@ func decision(r *mfa.Request) []element {
 func result(r *mfa.Request) []element {
 	res := r.Result
 	out := []element{text("Result", bold, separator, spacing("Medium"))}
-	var rows []element
-	for _, m := range res.Removed {
-		rows = append(rows, methodRow(m, "removed", "Good"))
-	}
-	out = append(out, capRows(rows, "removed methods")...)
+	// One FactSet, so every label and value lines up.
+	var fs []fact
+	fs = append(fs, group("Removed", inCardOrder(r, res.Removed), func(m mfa.Method) string { return m.Describe() })...)
+	failed := make([]mfa.Method, len(res.Failed))
+	why := map[string]string{}
 	for i, f := range res.Failed {
-		if i == maxRows {
-			out = append(out, text(fmt.Sprintf("… and %d more methods not removed", len(res.Failed)-maxRows), small, color("Attention")))
-			break
-		}
-		out = append(out, methodRow(f.Method, "NOT removed", "Attention"))
-		detail := f.Message
-		var ids []string
-		if f.Code != "" {
-			ids = append(ids, f.Code)
-		}
-		if f.RequestID != "" {
-			ids = append(ids, "Graph request-id "+f.RequestID)
-		}
-		if len(ids) > 0 {
-			detail += " (" + strings.Join(ids, ", ") + ")"
-		}
-		out = append(out, text(clamp(detail, maxDetail), small, color("Attention"), spacing("None")))
+		failed[i] = f.Method
+		why[f.Method.Key()] = failureDetail(f)
 	}
-	rows = nil
-	for _, m := range res.Remaining {
-		rows = append(rows, methodRow(m, "still registered", "Warning"))
-	}
-	out = append(out, capRows(rows, "methods still registered")...)
+	fs = append(fs, group("Not removed", inCardOrder(r, failed), func(m mfa.Method) string { return m.Describe() + " — " + why[m.Key()] })...)
+	fs = append(fs, group("Still registered", stillRegistered(r), func(m mfa.Method) string { return m.Describe() + " — " + keptBecause(r, m) })...)
 	if len(res.Removed)+len(res.Failed)+len(res.Remaining) == 0 {
-		out = append(out, text("No method needed removing.", subtle))
+		fs = append(fs, fact{"Removed", "nothing: no method needed removing"})
 	}
 	sessions := "Yes"
 	if !res.SessionsRevoked {
@@ -291,7 +275,7 @@ func result(r *mfa.Request) []element {
 	case r.IssueTAP:
 		tap = "No"
 	}
-	fs := []fact{{"Sessions revoked", sessions}, {"Temporary Access Pass", tap}}
+	fs = append(fs, fact{"Sessions revoked", sessions}, fact{"Temporary Access Pass", tap})
 	if res.Error != "" {
 		fs = append(fs, fact{"Error", res.Error})
 	}
@@ -321,4 +305,100 @@ func approverInputs(r *mfa.Request) []element {
 			"isRequired": true, "errorMessage": "Give a reason to reset again so soon.", "maxLength": 300})
 	}
 	return out
+}
+
+// group is facts for a list of methods: the title on the first, the others
+// under it, at most maxRows and a count of the rest.
+func group(title string, ms []mfa.Method, value func(mfa.Method) string) []fact {
+	var out []fact
+	for i, m := range ms {
+		if i == maxRows {
+			out = append(out, fact{"", fmt.Sprintf("… and %d more", len(ms)-maxRows)})
+			break
+		}
+		t := ""
+		if i == 0 {
+			t = title
+		}
+		out = append(out, fact{t, value(m)})
+	}
+	return out
+}
+
+// inCardOrder sorts methods as the request card listed them (the user's
+// registration order), not in the order Graph had to delete them.
+func inCardOrder(r *mfa.Request, ms []mfa.Method) []mfa.Method {
+	pos := map[string]int{}
+	for i, m := range r.Methods {
+		pos[m.Key()] = i
+	}
+	out := append([]mfa.Method(nil), ms...)
+	sort.SliceStable(out, func(i, j int) bool {
+		pi, oki := pos[out[i].Key()]
+		pj, okj := pos[out[j].Key()]
+		if !oki || !okj {
+			return oki && !okj
+		}
+		return pi < pj
+	})
+	return out
+}
+
+// stillRegistered is what the user has after the reset besides the
+// password: what the profile keeps, and what the reset should have removed
+// but is still there, in the request card's order.
+func stillRegistered(r *mfa.Request) []mfa.Method {
+	planned := map[string]bool{}
+	for _, m := range r.Planned() {
+		planned[m.Key()] = true
+	}
+	remaining := map[string]bool{}
+	for _, m := range r.Result.Remaining {
+		remaining[m.Key()] = true
+	}
+	failed := map[string]bool{} // listed under "Not removed" already
+	for _, f := range r.Result.Failed {
+		failed[f.Method.Key()] = true
+	}
+	var out []mfa.Method
+	for _, m := range r.Methods {
+		if m.Kind != mfa.KindPassword && !failed[m.Key()] && (!planned[m.Key()] || remaining[m.Key()]) {
+			out = append(out, m)
+		}
+	}
+	for _, m := range r.Result.Remaining {
+		if !failed[m.Key()] && !slices.ContainsFunc(out, func(o mfa.Method) bool { return o.Key() == m.Key() }) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// keptBecause says why a method is still registered.
+func keptBecause(r *mfa.Request, m mfa.Method) string {
+	for _, x := range r.Result.Remaining {
+		if x.Key() == m.Key() {
+			return "the reset could not remove it"
+		}
+	}
+	if !m.Deletable() {
+		return "mfabot cannot remove this kind"
+	}
+	return "not part of this profile"
+}
+
+// failureDetail is Graph's reason for not deleting a method, with its ids.
+func failureDetail(f mfa.MethodFailure) string {
+	detail := f.Message
+	var ids []string
+	if f.Code != "" {
+		ids = append(ids, f.Code)
+	}
+	if f.RequestID != "" {
+		ids = append(ids, "Graph request-id "+f.RequestID)
+	}
+	if len(ids) > 0 {
+		detail += " (" + strings.Join(ids, ", ") + ")"
+	}
+	return clamp(detail, maxDetail)
 }

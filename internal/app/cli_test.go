@@ -44,7 +44,7 @@ func TestCLIShowThroughGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, want := range []string{"Alice Example", "Account Executive", "REMOVE  Phone (mobile) +1 ••• ••• 5555", "kept    FIDO2", "Policy: allowed"} {
+	for _, want := range []string{"Alice Example", "Account Executive", "REMOVE  Mobile phone +1 ••• ••• 5555", "kept    FIDO2", "Policy: allowed"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("show lacks %q:\n%s", want, s)
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
@@ -74,12 +75,15 @@ func demoConfig(db string) config.Config {
 // demo runs the bot on loopback, without authentication, against the
 // simulated tenant, with Agents Playground as the Teams client.
 func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
+	keep := "the database is kept"
 	if o.db == "" {
 		tmp, err := os.MkdirTemp("", "mfabot-demo-")
 		if err != nil {
 			return err
 		}
+		defer os.RemoveAll(tmp)
 		o.db = filepath.Join(tmp, "mfabot.db")
+		keep = "the temporary database is deleted (--db FILE keeps one)"
 	}
 	cfg := demoConfig(o.db)
 	log := newLogger(cfg, stderr)
@@ -130,6 +134,22 @@ func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
 			defer stop()
 		}
 	}
-	fmt.Fprintf(stdout, "\nPress Ctrl+C to stop. Then `MFABOT_DATABASE=%s mfabot audit verify` checks the audit chain.\n", o.db)
+	fmt.Fprintf(stdout, "\nmfabot demo is ready. While it runs, check the audit chain from another terminal:\n  MFABOT_DATABASE=%s %s audit verify\nCtrl+C stops the demo; %s.\n", o.db, selfCommand(), keep)
 	return <-errc
+}
+
+// selfCommand is how to run this binary again, as typed: `go run
+// ./cmd/mfabot` when it was started by go run (its binary is in a
+// temporary build folder), else the path it was started with.
+func selfCommand() string {
+	arg0 := os.Args[0]
+	switch {
+	case strings.Contains(arg0, string(filepath.Separator)+"go-build"):
+		return "go run ./cmd/mfabot"
+	case !strings.ContainsRune(arg0, filepath.Separator):
+		return arg0 // found on PATH
+	case filepath.IsAbs(arg0):
+		return arg0
+	}
+	return "./" + filepath.Clean(arg0)
 }

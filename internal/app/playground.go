@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -44,9 +45,18 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 	}
 	botAcct := playground.Bot{ID: "28:" + DemoAppID, Name: "mfabot"}
 	var procs []*playground.Process
+	var dirs []string
+	// stop ends both instances at once (each may take its grace period)
+	// and removes their configuration folders.
 	stop := func() {
+		var wg sync.WaitGroup
 		for _, p := range procs {
-			p.Stop()
+			wg.Add(1)
+			go func() { defer wg.Done(); p.Stop() }()
+		}
+		wg.Wait()
+		for _, d := range dirs {
+			os.RemoveAll(d)
 		}
 	}
 	for _, inst := range []struct {
@@ -60,6 +70,7 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 			stop()
 			return nil, err
 		}
+		dirs = append(dirs, dir)
 		others := append([]playground.User{inst.other}, demoOther...)
 		if err := playground.WriteConfig(dir, playground.Instance{TenantID: DemoTenantID, Bot: botAcct, User: inst.user, Others: others}); err != nil {
 			stop()
@@ -86,7 +97,7 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 		fmt.Fprintf(stdout, "  playground %s: %s\n", inst.label, p.UIURL())
 	}
 	fmt.Fprintf(stdout, `
-Try it:
+Try it (the pages may take a few seconds to load):
   1. Open the agent's page — you are Hanna Helpdesk — and type:
        reset mfa alice@contoso.com lost her phone
   2. Open the approver's page — you are Ada Approver. The request card is

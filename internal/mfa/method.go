@@ -73,11 +73,20 @@ func KindName(k MethodKind) string {
 	return "Other method"
 }
 
+// phoneNames are people's words for Graph's phone types.
+var phoneNames = map[string]string{
+	PhoneMobile:          "Mobile phone",
+	PhoneAlternateMobile: "Alternate mobile phone",
+	PhoneOffice:          "Office phone",
+}
+
 // Describe is the one-line human description of a method, e.g.
-// "Phone (mobile) +1 ••• ••• 5555".
+// "Mobile phone +1 ••• ••• 5555", in people's words, not Graph's.
 func (m Method) Describe() string {
 	name := KindName(m.Kind)
-	if m.Kind == KindPhone && m.PhoneType != "" {
+	if m.Kind == KindPhone && phoneNames[m.PhoneType] != "" {
+		name = phoneNames[m.PhoneType]
+	} else if m.Kind == KindPhone && m.PhoneType != "" {
 		name += " (" + m.PhoneType + ")"
 	}
 	if m.Label != "" && m.Label != KindName(m.Kind) {
