@@ -7,6 +7,7 @@ import (
 
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/mfa/mfatest"
+	"github.com/mfabot/mfabot/internal/store/sqlite"
 )
 
 // Control: exactly one executor per request, whatever the store. The
@@ -138,5 +139,51 @@ func TestCrashedExecutorIsTakenOverOnlyAfterItsLeaseExpires(t *testing.T) {
 	}
 	if g.audited(mfa.AuditLeaseLost, "") != 1 {
 		t.Fatal("the lost lease is not audited")
+	}
+}
+
+// TestHeartbeatKeepsTheLeaseOfALongRun runs on the real clock with a lease
+// of one second: an execution stalled for more than two leases keeps its
+// lease through its own heartbeat, so a second process never takes it over.
+func TestHeartbeatKeepsTheLeaseOfALongRun(t *testing.T) {
+	g := newRig(t, nil)
+	p := g.policy
+	p.ExecutionLease = time.Second
+	first := mfa.NewService(p, mfa.Deps{Directory: g.dir, Store: g.store, Notifier: g.note})
+	st, err := sqlite.Open(ctx, g.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	second := mfa.NewService(p, mfa.Deps{Directory: g.dir, Store: st, Notifier: g.note})
+	r, err := first.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: "bob@contoso.com", Reason: "lost phone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Approve(ctx, mfatest.Approver, r.ID, approveIn()); err != nil {
+		t.Fatal(err)
+	}
+	entered, release := stallFirstDelete(g.dir)
+	done := make(chan error, 1)
+	go func() {
+		_, err := first.Execute(ctx, r.ID)
+		done <- err
+	}()
+	<-entered
+	for range 6 {
+		time.Sleep(400 * time.Millisecond)
+		if n, err := second.Resume(ctx); err != nil || n != 0 {
+			t.Fatalf("a second process took over a run whose executor renews its lease: %d (%v)", n, err)
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := first.Get(ctx, r.ID); got.State != mfa.StateCompleted {
+		t.Fatalf("state %s", got.State)
+	}
+	if n := g.dir.Count("revoke"); n != 1 {
+		t.Fatalf("sessions revoked %d times", n)
 	}
 }
