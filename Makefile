@@ -34,8 +34,9 @@ bench:
 	./scripts/with-postgres.sh $(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
 	$(GO) test -run='^$$' -bench=Reset -benchtime=5x ./bench/reset/
 
+## build: the production binary (no demo: no fake Graph, no Playground launcher).
 build:
-	$(GO) build -o bin/mfabot ./cmd/mfabot
+	$(GO) build -trimpath -ldflags='-s -w' -o bin/mfabot ./cmd/mfabot
 
 ## soak: RSS of mfabot serve over SOAKTIME under 50,000 distinct users, then under slow bodies without a token.
 SOAKTIME ?= 5m
@@ -43,10 +44,10 @@ soak: build
 	$(GO) run ./bench/load -soak users -d $(SOAKTIME)
 	$(GO) run ./bench/load -soak slowbody -d $(SOAKTIME)
 
-## demo: build, showing each package as it compiles (minutes the first time), then run the demo.
+## demo: build with the demo tag, showing each package as it compiles (minutes the first time), then run the demo.
 demo:
-	$(GO) build -v -o bin/mfabot ./cmd/mfabot
-	./bin/mfabot demo
+	$(GO) build -tags demo -v -o bin/mfabot-demo ./cmd/mfabot
+	./bin/mfabot-demo demo
 
 manifest:
 	$(GO) run ./cmd/mfabot manifest -o dist/mfabot.zip

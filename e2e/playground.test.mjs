@@ -2,7 +2,7 @@
 // instances (helpdesk agent, approver) driven in headless Chromium.
 // Run with scripts/e2e.sh, or: node --test e2e/*.test.mjs
 //
-// Environment: MFABOT_BIN (a built mfabot; default `go run ./cmd/mfabot`),
+// Environment: MFABOT_BIN (an mfabot built with -tags demo; default `go run -tags demo ./cmd/mfabot`),
 // CHROMIUM (default /usr/bin/chromium), E2E_ARTIFACTS (screenshots and the
 // demo's log; default test-artifacts/e2e).
 import { test } from 'node:test';
@@ -41,7 +41,7 @@ function freePort() {
 async function startDemo(ports, db) {
   const [cmd, args] = process.env.MFABOT_BIN
     ? [process.env.MFABOT_BIN, ['demo']]
-    : ['go', ['run', './cmd/mfabot', 'demo']];
+    : ['go', ['run', '-tags', 'demo', './cmd/mfabot', 'demo']];
   const child = spawn(cmd, args, {
     cwd: root,
     detached: true, // own process group: go run's child and node die with it

@@ -17,8 +17,8 @@ if [ -z "$CHROMIUM" ]; then
 fi
 export CHROMIUM
 
-go build -o bin/mfabot ./cmd/mfabot
-export MFABOT_BIN="$PWD/bin/mfabot"
+go build -tags demo -o bin/mfabot-demo ./cmd/mfabot
+export MFABOT_BIN="$PWD/bin/mfabot-demo"
 export MFABOT_NODE_TOOLS="$PWD/tools/node"
 export NODE_PATH="$PWD/tools/node/node_modules"
 mkdir -p test-artifacts/e2e

@@ -2,154 +2,51 @@ package app
 
 import (
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/config"
-	"github.com/mfabot/mfabot/internal/graph"
-	"github.com/mfabot/mfabot/internal/graphfake"
+	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// Demo identities: the bot's app id and the simulated tenant's id.
-const (
-	DemoAppID    = "00000000-0000-4000-8000-0000000000b0"
-	DemoTenantID = "00000000-0000-4000-8000-0000000000c0"
-)
+// DemoFunc runs `mfabot demo`.
+type DemoFunc func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
-// demoOptions are the demo's flags.
-type demoOptions struct {
-	port         int
-	graphPort    int
-	db           string
-	noPlayground bool
-	agentPort    int
-	approverPort int
-}
+// demoRunner is the demo, in binaries built with the "demo" build tag
+// (cmd/mfabot/demo.go sets it). The production binary has none: the fake
+// Graph and the Playground launcher (internal/demo) are not linked into it.
+var demoRunner DemoFunc
 
+// SetDemo installs the demo subcommand.
+func SetDemo(run DemoFunc) { demoRunner = run }
+
+// runDemo runs the demo, or says how to get one.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var o demoOptions
-	fs.IntVar(&o.port, "port", envInt("PORT", 3978), "the bot's port on 127.0.0.1")
-	fs.IntVar(&o.graphPort, "graph-port", 0, "the simulated Graph's port on 127.0.0.1 (0: any free port)")
-	fs.StringVar(&o.db, "db", os.Getenv("MFABOT_DATABASE"), "the SQLite file (default: a new file in a temporary folder)")
-	fs.BoolVar(&o.noPlayground, "no-playground", false, "do not start Agents Playground")
-	fs.IntVar(&o.agentPort, "agent-port", envInt("MFABOT_DEMO_AGENT_PORT", 56150), "Agents Playground port for the helpdesk agent")
-	fs.IntVar(&o.approverPort, "approver-port", envInt("MFABOT_DEMO_APPROVER_PORT", 56160), "Agents Playground port for the approver")
-	if err := fs.Parse(args); err != nil {
+	if demoRunner == nil {
+		return &usageError{"this mfabot is a production build, without the demo; run the demo with: go run -tags demo ./cmd/mfabot demo\n" + usageFor("demo")}
+	}
+	err := demoRunner(ctx, args, stdout, stderr)
+	var mistake interface{ UsageMistake() }
+	if errors.As(err, &mistake) {
 		return &usageError{fmt.Sprintf("%v\n%s", err, usageFor("demo"))}
 	}
-	return demo(ctx, o, stdout, stderr)
+	return err
 }
 
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
-}
-
-// demoConfig is the embedded configuration of the demo: the simulated
-// tenant's groups, every control at its default.
-func demoConfig(db string) config.Config {
-	cfg, _ := config.Load(func(string) (string, bool) { return "", false })
-	cfg.Database = db
-	cfg.LogFormat, cfg.LogLevel = "text", "info"
-	cfg.Bot.AppID, cfg.Bot.AppTenantID = DemoAppID, DemoTenantID
-	cfg.Policy.HelpdeskGroupID = graphfake.DemoHelpdeskGroupID
-	cfg.Policy.ApproverGroupID = graphfake.DemoApproverGroupID
-	cfg.Policy.ProtectedGroupID = graphfake.DemoProtectedGroupID
-	cfg.BotName = "mfabot"
-	return cfg
-}
-
-// demo runs the bot on loopback, without authentication, against the
-// simulated tenant, with Agents Playground as the Teams client.
-func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
-	keep := "the database is kept"
-	if o.db == "" {
-		tmp, err := os.MkdirTemp("", "mfabot-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		o.db = filepath.Join(tmp, "mfabot.db")
-		keep = "the temporary database is deleted (--db FILE keeps one)"
-	}
-	cfg := demoConfig(o.db)
-	log := newLogger(cfg, stderr)
-
-	fake := graphfake.NewUnstarted(graphfake.Options{Tenant: graphfake.DemoTenant()})
-	gln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.graphPort)))
-	if err != nil {
-		return fmt.Errorf("simulated Graph: %w", err)
-	}
-	gsrv := &http.Server{Handler: fake.Handler()}
-	go gsrv.Serve(gln)
-	defer gsrv.Close()
-	graphURL := "http://" + gln.Addr().String()
-	dir, err := graph.NewAnonymous(graphURL)
-	if err != nil {
-		return err
-	}
-	w, err := wireWith(ctx, cfg, log, dir, dir, nil)
+// ServeLocal wires the service over dir and serves the bot on ln until ctx
+// ends, handing the bot to ready once it accepts requests: the wiring of
+// serve, for the demo.
+func ServeLocal(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.Directory, mail mfa.Mailer,
+	ln net.Listener, v *botframework.Validator, sender bot.Sender, ready chan<- *bot.Bot) error {
+	w, err := wireWith(ctx, cfg, log, dir, mail, nil)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-
-	// Loopback only: authentication is off in the demo and nowhere else.
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port)))
-	if err != nil {
-		return fmt.Errorf("listen on 127.0.0.1:%d: %w (is another bot running? use --port)", o.port, err)
-	}
-	connector := botframework.NewConnector(botframework.ConnectorConfig{Tokens: botframework.StaticTokenSource("demo"), Logger: log})
-	ready := make(chan *bot.Bot, 1)
-	errc := make(chan error, 1)
-	go func() {
-		errc <- runBot(ctx, w, botOptions{listener: ln, validator: botframework.Disabled(), sender: connector, name: cfg.BotName, ready: ready})
-	}()
-	var b *bot.Bot
-	select {
-	case b = <-ready:
-	case err := <-errc:
-		return err
-	}
-	endpoint := "http://" + ln.Addr().String() + "/api/messages"
-	fmt.Fprintf(stdout, "mfabot demo\n  bot:             %s (authentication off, loopback only)\n  simulated Graph: %s\n  database:        %s\n", endpoint, graphURL, o.db)
-	if !o.noPlayground {
-		stop, err := startPlaygrounds(ctx, b, endpoint, o, stdout, stderr)
-		if err != nil {
-			fmt.Fprintf(stdout, "\nAgents Playground could not start: %v\nThe bot keeps running; point any Bot Framework client at %s.\n", err, endpoint)
-		} else {
-			defer stop()
-		}
-	}
-	fmt.Fprintf(stdout, "\nmfabot demo is ready. While it runs, check the audit chain from another terminal:\n  MFABOT_DATABASE=%s %s audit verify\nCtrl+C stops the demo; %s.\n", o.db, selfCommand(), keep)
-	return <-errc
-}
-
-// selfCommand is how to run this binary again, as typed: `go run
-// ./cmd/mfabot` when it was started by go run (its binary is in a
-// temporary build folder), else the path it was started with.
-func selfCommand() string {
-	arg0 := os.Args[0]
-	switch {
-	case strings.Contains(arg0, string(filepath.Separator)+"go-build"):
-		return "go run ./cmd/mfabot"
-	case !strings.ContainsRune(arg0, filepath.Separator):
-		return arg0 // found on PATH
-	case filepath.IsAbs(arg0):
-		return arg0
-	}
-	return "./" + filepath.Clean(arg0)
+	return runBot(ctx, w, botOptions{listener: ln, validator: v, sender: sender, name: cfg.BotName, ready: ready})
 }
