@@ -3,6 +3,8 @@ package bot_test
 import (
 	"testing"
 	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
 )
 
 // Asking for a request's status 60 times in one chat keeps one card there
@@ -23,5 +25,20 @@ func TestStatusRepeatedDoesNotMultiplyCardUpdates(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("the updates took %v", d)
+	}
+}
+
+// An approver reading someone else's request with `status <id>` leaves a
+// lookup record; the requester reading their own does not.
+func TestStatusOfAnotherPersonsRequestIsAudited(t *testing.T) {
+	h := newHarness(t)
+	r, _ := h.reset("reset mfa bob@contoso.com new phone")
+	h.say(agent, "status "+r.ID)
+	if n := h.auditCount(mfa.AuditLookup); n != 0 {
+		t.Fatalf("the requester's own status made %d lookup records", n)
+	}
+	h.say(approver, "status "+r.ID)
+	if n := h.auditCount(mfa.AuditLookup); n != 1 {
+		t.Fatalf("an approver's status of another's request made %d lookup records, want 1", n)
 	}
 }

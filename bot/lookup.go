@@ -40,6 +40,9 @@ func (b *Bot) cmdStatus(ctx context.Context, act *botframework.Activity, actor m
 	if err != nil {
 		return b.replyError(ctx, act, "Status", err)
 	}
+	if err := b.svc.Looked(ctx, actor, r, "status"); err != nil {
+		return b.replyError(ctx, act, "Status", err)
+	}
 	ref := requestCardRef(act, actor)
 	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {

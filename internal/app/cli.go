@@ -185,10 +185,11 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		fs := flag.NewFlagSet("export", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		after := fs.Int64("after", 0, "export records after this sequence number")
+		kind := fs.String("kind", "", "export records of this type only (e.g. lookup, refused, alert)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return &usageError{usageFor("audit")}
 		}
-		_, err := cli.ExportAudit(ctx, stdout, st, *after)
+		_, err := cli.ExportAuditKind(ctx, stdout, st, *after, *kind)
 		return err
 	}
 	return &usageError{fmt.Sprintf("unknown audit command %q: use verify or export", args[0])}

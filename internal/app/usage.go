@@ -38,8 +38,8 @@ var subcommands = []subcommand{
 			"  --override REASON  reset a user already reset within the per-target window\n" +
 			"                     (audited, alerted)\n" +
 			"  --dry-run          show what would be removed; change nothing"},
-	{name: "audit", args: "verify | export [--after N]",
-		summary: "verify the audit hash chain (names the first broken record), or export\nthe records as JSON lines (for a SIEM)"},
+	{name: "audit", args: "verify | export [--after N] [--kind TYPE]",
+		summary: "verify the audit hash chain (names the first broken record), or export\nthe records as JSON lines (for a SIEM); --kind lookup exports who looked at whom"},
 	{name: "manifest", args: "[-o FILE] [-version X.Y.Z]", summary: "build the Teams app package (zip)",
 		detail: "  -o FILE            where to write it (default mfabot.zip)\n" +
 			"  -version X.Y.Z     the app's version (default 1.0.0); Teams installs an update only\n" +

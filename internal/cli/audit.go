@@ -44,6 +44,13 @@ func VerifyAudit(ctx context.Context, w io.Writer, s mfa.Store) error {
 
 // ExportAudit writes records after a sequence number as JSON lines.
 func ExportAudit(ctx context.Context, w io.Writer, s mfa.Store, after int64) (int, error) {
+	return ExportAuditKind(ctx, w, s, after, "")
+}
+
+// ExportAuditKind writes the records of one type ("lookup", "refused", …;
+// every type when kind is empty) after a sequence number as JSON lines,
+// whole, so their chain fields can still be checked.
+func ExportAuditKind(ctx context.Context, w io.Writer, s mfa.Store, after int64, kind string) (int, error) {
 	enc := json.NewEncoder(w)
 	n := 0
 	for {
@@ -52,10 +59,13 @@ func ExportAudit(ctx context.Context, w io.Writer, s mfa.Store, after int64) (in
 			return n, err
 		}
 		for _, r := range recs {
+			after = r.Seq
+			if kind != "" && r.Type != kind {
+				continue
+			}
 			if err := enc.Encode(r); err != nil {
 				return n, fmt.Errorf("audit export: %w", err)
 			}
-			after = r.Seq
 			n++
 		}
 		if len(recs) < auditPage {

@@ -53,12 +53,15 @@ const (
 	AuditFailed          = "failed"
 	AuditAlert           = "alert"
 	AuditAlertDropped    = "alert_dropped"
-	AuditRateLimited     = "rate_limited"
-	AuditBreakerTripped  = "breaker_tripped"
-	AuditBreakerResumed  = "breaker_resumed"
-	AuditUserNotified    = "user_notified"
-	AuditNotifyFailed    = "notify_failed"
-	AuditApprovalsSet    = "approvals_conversation_set"
+	// AuditLookup is someone looking at another person: their methods
+	// (show mfa), their reset history, or a request about them (status).
+	AuditLookup         = "lookup"
+	AuditRateLimited    = "rate_limited"
+	AuditBreakerTripped = "breaker_tripped"
+	AuditBreakerResumed = "breaker_resumed"
+	AuditUserNotified   = "user_notified"
+	AuditNotifyFailed   = "notify_failed"
+	AuditApprovalsSet   = "approvals_conversation_set"
 )
 
 // GenesisHash is the PrevHash of the first record.
