@@ -179,6 +179,8 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
     assert.ok(finalText.includes(choiceText), `the result records the verification "${choiceText}"`);
     assert.equal(await final.getByRole('button', { name: 'Approve', exact: true }).count(), 0,
       'no Approve button is left on the final card');
+    assert.match(finalText, /Still registered[\s\S]*FIDO2 security key[\s\S]*not part of this profile/,
+      'the result says what the user still has');
     await shot(approver, '03-final-card.png');
 
     // The helpdesk agent's view shows the outcome too.
@@ -199,6 +201,62 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
     for (const [who, page] of Object.entries(pages)) {
       await shot(page, `failure-${who}.png`).catch(() => {});
     }
+    throw err;
+  }
+});
+
+// The help card and "Did you mean" show every argument name: Teams and the
+// Playground render message text as HTML, where <upn> would vanish.
+test('help and "Did you mean" show the argument names', { timeout: 150_000 }, async (t) => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
+  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort() };
+  const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
+  let context;
+  const killer = () => { try { process.kill(-demo.child.pid, 'SIGKILL'); } catch { /* gone */ } };
+  process.once('exit', killer);
+  t.after(async () => {
+    if (context) await context.close().catch(() => {});
+    await stopDemo(demo);
+    process.removeListener('exit', killer);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const urls = await demo.ready;
+  context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(STEP);
+  const page = await context.newPage();
+  await page.goto(urls.agent);
+  const compose = page.locator('[role="textbox"][data-lexical-editor]');
+  const say = async (text) => {
+    await compose.click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
+  try {
+    await say('help');
+    const help = page.locator('.ac-adaptiveCard').filter({ hasText: 'What I can do' }).last();
+    await help.waitFor();
+    const helpText = await help.innerText();
+    for (const usage of ['reset mfa {user} [{reason…}]', 'show mfa {user}', 'status [{request id}]',
+      'history {user}', 'cancel {request id}', 'resume resets {reason}']) {
+      assert.ok(helpText.includes(usage), `the help card shows "${usage}"; it shows:\n${helpText}`);
+    }
+    await shot(page, '00-help-card.png');
+
+    await say('rest mfa bob@contoso.com');
+    const hint = page.locator('.ac-adaptiveCard').filter({ hasText: 'Did you mean' }).last();
+    await hint.waitFor();
+    assert.ok((await hint.innerText()).includes('Did you mean: reset mfa {user} [{reason…}]'),
+      'the "Did you mean" line shows the argument names');
+    await shot(page, '00-did-you-mean.png');
+  } catch (err) {
+    await shot(page, 'failure-help.png').catch(() => {});
     throw err;
   }
 });

@@ -77,24 +77,31 @@ func Request(r *mfa.Request, v RequestView) Card {
 		body = append(body, notice(v.Notice, v.NoticeStyle))
 	}
 	body = append(body, warnings(r)...)
-	body = append(body, factSet(
-		fact{"User", r.Target.DisplayName},
-		fact{"UPN", r.Target.UPN},
-		fact{"Job title", r.Target.JobTitle},
-		fact{"Department", r.Target.Department},
-		fact{"Reason", orNone(r.Reason)},
-		fact{"Requested by", r.Requester.String()},
-		fact{"Requested", FormatTime(r.CreatedAt)},
-		fact{"Expires", expiry(r)},
-		fact{"Request id", r.ID},
-		fact{"User confirmed", confirmation(r)},
-	))
-	if r.Result == nil {
-		body = append(body, plan(r)...)
+	facts := []fact{
+		{"User", r.Target.DisplayName},
+		{"UPN", r.Target.UPN},
+		{"Job title", r.Target.JobTitle},
+		{"Department", r.Target.Department},
+		{"Reason", orNone(r.Reason)},
+		{"Requested by", r.Requester.String()},
+		{"Requested", FormatTime(r.CreatedAt)},
+		{"Expires", expiry(r)},
+		{"Request id", r.ID},
+		{"User confirmed", confirmation(r)},
 	}
-	body = append(body, decision(r)...)
-	if r.Result != nil {
-		body = append(body, result(r)...)
+	if r.Result == nil {
+		body = append(body, factSet(facts...))
+		body = append(body, plan(r)...)
+		if fs := decisionFacts(r); len(fs) > 0 {
+			body = append(body, factSet(fs...))
+		}
+	} else {
+		// The final card is one FactSet, so every label and value lines up.
+		facts = append(facts, decisionFacts(r)...)
+		body = append(body, factSet(append(facts, resultFacts(r)...)...))
+		if r.State == mfa.StateCompleted {
+			body = append(body, notice("Done. "+r.Target.DisplayName+" will be asked to register their sign-in methods again.", "good"))
+		}
 	}
 	pending := r.State == mfa.StatePending
 	var actions []element
@@ -208,8 +215,8 @@ func plan(r *mfa.Request) []element {
 	return out
 }
 
-// decision says who decided what.
-func decision(r *mfa.Request) []element {
+// decisionFacts say who decided what.
+func decisionFacts(r *mfa.Request) []fact {
 	var fs []fact
 	if r.Approver != nil {
 		fs = append(fs, fact{"Approved by", r.Approver.String()})
@@ -235,17 +242,12 @@ func decision(r *mfa.Request) []element {
 	case mfa.StateBlocked:
 		fs = append(fs, fact{"Blocked", "Nothing was changed."})
 	}
-	if len(fs) == 0 {
-		return nil
-	}
-	return []element{factSet(fs...)}
+	return fs
 }
 
-// result is what an execution did.
-func result(r *mfa.Request) []element {
+// resultFacts say what an execution did and what the user still has.
+func resultFacts(r *mfa.Request) []fact {
 	res := r.Result
-	out := []element{text("Result", bold, separator, spacing("Medium"))}
-	// One FactSet, so every label and value lines up.
 	var fs []fact
 	fs = append(fs, group("Removed", inCardOrder(r, res.Removed), func(m mfa.Method) string { return m.Describe() })...)
 	failed := make([]mfa.Method, len(res.Failed))
@@ -282,12 +284,7 @@ func result(r *mfa.Request) []element {
 	if res.Unchecked != "" {
 		fs = append(fs, fact{"Not checked", res.Unchecked})
 	}
-	fs = append(fs, fact{"Finished", FormatTime(res.FinishedAt)}, fact{"Audit record", res.AuditRef})
-	out = append(out, factSet(fs...))
-	if r.State == mfa.StateCompleted {
-		out = append(out, notice("Done. "+r.Target.DisplayName+" will be asked to register their sign-in methods again.", "good"))
-	}
-	return out
+	return append(fs, fact{"Finished", FormatTime(res.FinishedAt)}, fact{"Audit record", res.AuditRef})
 }
 
 // approverInputs are the inputs an approver must fill to approve.
