@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 )
@@ -70,11 +69,11 @@ func read(lookup Lookup, s Setting) (string, source, error) {
 	case v != "" && f != "":
 		return "", fromUnset, fmt.Errorf("%s and %s_FILE are both set; set one", s.Name, s.Name)
 	case f != "":
-		b, err := os.ReadFile(f)
+		v, err := readSecretFile(s.Name, f)
 		if err != nil {
-			return "", fromUnset, fmt.Errorf("%s_FILE: %v", s.Name, err)
+			return "", fromUnset, err
 		}
-		return strings.TrimSpace(string(b)), fromFile, nil
+		return v, fromFile, nil
 	}
 	return v, fromEnv, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,7 +78,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		wq.Set("_journal_mode", "WAL")
 		wq.Set("_synchronous", "FULL")
 	}
-	w, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	name := fileURI(path)
+	if memory {
+		name = path
+	}
+	w, err := sql.Open("sqlite", name+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -100,7 +105,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	rq.Set("_busy_timeout", busy)
 	rq.Set("_foreign_keys", "1")
 	rq.Set("_query_only", "1")
-	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	r, err := sql.Open("sqlite", name+"?"+rq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -114,6 +119,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	db.r = r
 	return db, nil
+}
+
+// fileURI names the file at exactly path as an SQLite URI: the driver
+// reads what follows the first "?" as its settings, so a "?" in the path
+// would cut it short (and drop the settings); in a "file:" URI SQLite
+// decodes %XX escapes, so "%", "?" and "#" are escaped and every other
+// character stays as it is (https://sqlite.org/uri.html).
+func fileURI(path string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
+	return "file:" + r.Replace(path)
 }
 
 // SQL returns the writer connection pool, for tests and maintenance tools
