@@ -125,3 +125,31 @@ func golden(t *testing.T, name string, v any) {
 		t.Errorf("%s differs from the golden file (run with -update and read the diff):\n%s", name, got)
 	}
 }
+
+// The README's table of chat commands lists exactly the commands, in help
+// order, each with its usage.
+func TestREADMEListsTheCommands(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Commands in Teams\n")
+	if !ok {
+		t.Fatal("README has no Commands in Teams section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var got []string
+	for _, line := range strings.Split(section, "\n") {
+		if strings.HasPrefix(line, "| `") {
+			cell, _, _ := strings.Cut(strings.TrimPrefix(line, "| `"), "` |")
+			got = append(got, strings.ReplaceAll(cell, `\|`, "|"))
+		}
+	}
+	var want []string
+	for _, c := range bot.Commands() {
+		want = append(want, c.Usage)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("README lists:\n%s\nthe table declares:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
