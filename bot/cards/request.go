@@ -204,8 +204,17 @@ func plan(r *mfa.Request) []element {
 		out = append(out, text("None besides the password.", subtle))
 	}
 	tap := "No Temporary Access Pass."
-	if r.IssueTAP {
-		tap = "A Temporary Access Pass will be issued and shown to the requester only."
+	switch {
+	case r.IssueTAP && r.TAP.Lifetime > 0:
+		kind := "reusable"
+		if r.TAP.OneTime {
+			kind = "one-time"
+		}
+		tap = "A Temporary Access Pass (" + kind + ", valid " + mfa.FormatLifetime(r.TAP.Lifetime) + ", as the tenant's policy allows) will be issued before anything is deleted, and shown to the requester only."
+	case r.IssueTAP:
+		tap = "A Temporary Access Pass will be issued before anything is deleted, and shown to the requester only."
+	case r.TAP.Why != "":
+		tap = "No Temporary Access Pass: " + r.TAP.Why + "."
 	}
 	out = append(out,
 		text("Sign-in sessions will be revoked (the user signs in again everywhere).", small, spacing("Small")),

@@ -32,6 +32,7 @@ const (
 	PermAppRead         = "Application.Read.All"
 	PermMailSend        = "Mail.Send"
 	PermHardwareOATH    = "UserAuthMethod-HardwareOATH.ReadWrite.All"
+	PermPolicyRead      = "Policy.Read.All"
 	PermTeamsAppInstall = "TeamsAppInstallation.ReadWriteSelfForUser.All"
 )
 
@@ -44,6 +45,7 @@ var Permissions = []Permission{
 	{"List authentication methods", PermMethodsRead, "GET /users/{id}/authentication/methods (covered by the ReadWrite permission)"},
 	{"Delete methods, issue a Temporary Access Pass", PermMethodsWrite, "typed DELETE /users/{id}/authentication/{type}Methods/{id}, POST temporaryAccessPassMethods"},
 	{"List and unassign hardware OATH tokens (Graph beta, global cloud only)", PermHardwareOATH, "GET /beta/users/{id}/authentication/hardwareOathMethods, DELETE …/hardwareOathMethods/{id}; without it a reset ends partial, naming the tokens as unchecked"},
+	{"Read the tenant's Temporary Access Pass policy (when passes are on)", PermPolicyRead, "GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"},
 	{"Revoke sign-in sessions", PermRevokeSessions, "POST /users/{id}/revokeSignInSessions"},
 	{"Group membership: the bot's groups, role-assignable groups, nested groups", PermGroupMemberRead,
 		"POST /users/{id}/checkMemberGroups, POST /groups/{id}/checkMemberGroups, GET /users/{id}/transitiveMemberOf, GET /groups/{id}"},

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -233,16 +234,27 @@ func (s *Server) createMethod(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	lifetime := 60
+	s.mu.Lock()
+	p := s.tapPolicy
+	lifetime := p.DefaultLifetime
 	if body.LifetimeInMinutes != nil {
 		lifetime = *body.LifetimeInMinutes
 	}
-	if lifetime < 10 || lifetime > 43200 {
-		badRequest(w, r, "The lifetime of a Temporary Access Pass must be between 10 and 43200 minutes.")
+	u := s.user(key)
+	var refusal string
+	switch {
+	case lifetime < 10 || lifetime > 43200:
+		refusal = "The lifetime of a Temporary Access Pass must be between 10 and 43200 minutes."
+	case u != nil && !s.tapAllowed(u.ID):
+		refusal = tapPolicyRefusal
+	case lifetime < p.MinLifetime || lifetime > p.MaxLifetime:
+		refusal = "The lifetime of the Temporary Access Pass is outside the tenant's policy (" + strconv.Itoa(p.MinLifetime) + " to " + strconv.Itoa(p.MaxLifetime) + " minutes)."
+	}
+	if refusal != "" {
+		s.mu.Unlock()
+		badRequest(w, r, refusal)
 		return
 	}
-	s.mu.Lock()
-	u := s.user(key)
 	var m Method
 	if u != nil {
 		now := s.opts.Now().UTC()
@@ -250,6 +262,9 @@ func (s *Server) createMethod(w http.ResponseWriter, r *http.Request) {
 		if body.IsUsableOnce != nil {
 			m.OneTime = *body.IsUsableOnce
 		}
+		// "If true, all the passes in the tenant will be restricted to
+		// one-time use."
+		m.OneTime = m.OneTime || p.IsUsableOnce
 		if body.StartDateTime != nil {
 			m.Start = body.StartDateTime.UTC()
 		}

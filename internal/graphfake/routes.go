@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /users/{user}/authentication/{coll}/{id}", s.getMethod)
 	m.HandleFunc("DELETE /users/{user}/authentication/{coll}/{id}", s.deleteMethod)
 	m.HandleFunc("POST /users/{user}/authentication/{coll}", s.createMethod)
+	m.HandleFunc("GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}", s.getAuthMethodConfig)
 	m.HandleFunc("GET /roleManagement/directory/roleAssignments", s.roleAssignments)
 	m.HandleFunc("GET /roleManagement/directory/roleEligibilityScheduleInstances", s.eligibilityInstances)
 	m.HandleFunc("GET /roleManagement/directory/roleEligibilitySchedules", s.eligibilitySchedules)

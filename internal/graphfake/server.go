@@ -48,13 +48,15 @@ type Server struct {
 	gsched   []GroupSchedule
 	apps     []App
 	sps      []ServicePrincipal
-	revoked  map[string]int
-	mails    []Mail
-	requests []Request
-	faults   []*Fault
-	teams    teamsState
-	mux      *http.ServeMux
-	ts       *httptest.Server
+	// tapPolicy is the tenant's Temporary Access Pass policy.
+	tapPolicy TAPPolicy
+	revoked   map[string]int
+	mails     []Mail
+	requests  []Request
+	faults    []*Fault
+	teams     teamsState
+	mux       *http.ServeMux
+	ts        *httptest.Server
 }
 
 // New starts a fake on a loopback port.

@@ -175,7 +175,7 @@ func TestTAPLifetime(t *testing.T) {
 		t.Fatalf("create: %d %v", st, m)
 	}
 	first := m["id"]
-	_, _, m = call(t, s, "POST", path, `{"lifetimeInMinutes":10}`, false)
+	_, _, m = call(t, s, "POST", path, `{"lifetimeInMinutes":120}`, false)
 	taps := 0
 	for _, x := range s.Methods(DemoBobID) {
 		if x.Kind == mfa.KindTAP {

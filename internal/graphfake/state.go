@@ -37,6 +37,10 @@ func (s *Server) Seed(t Tenant) {
 	s.gsched = slices.Clone(t.GroupSchedules)
 	s.apps = slices.Clone(t.Apps)
 	s.sps = slices.Clone(t.ServicePrincipals)
+	s.tapPolicy = DefaultTAPPolicy()
+	if t.TAPPolicy != nil {
+		s.tapPolicy = *t.TAPPolicy
+	}
 }
 
 // AddUser adds or replaces one user.

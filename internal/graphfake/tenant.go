@@ -26,6 +26,9 @@ type Tenant struct {
 	// them, with the app roles it offers).
 	Apps              []App
 	ServicePrincipals []ServicePrincipal
+	// TAPPolicy is the Temporary Access Pass policy; DefaultTAPPolicy()
+	// when nil.
+	TAPPolicy *TAPPolicy
 }
 
 // Assignment is a directory role assigned to a principal (user, group or

@@ -107,6 +107,19 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	if err != nil {
 		return refuse(err)
 	}
+	// The tenant's TAP policy decides whether a pass can be issued, and for
+	// how long; a pass asked for explicitly that it does not allow refuses
+	// the request, a default one is left out, saying why.
+	var offer TAPOffer
+	if tap {
+		offer = s.tapOffer(ctx, u)
+		if offer.Why != "" {
+			if in.TAP != nil {
+				return refuse(Errorf(EInvalid, "a Temporary Access Pass cannot be issued to %s: %s", u.UPN, offer.Why))
+			}
+			tap = false
+		}
+	}
 	planned := profile.Select(ms)
 	if len(planned) == 0 && !tap {
 		if unchecked != "" {
@@ -117,7 +130,7 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	now := s.clock.Now().UTC()
 	r := &Request{
 		ID: s.newID(), State: StatePending, Target: u, Requester: actor, Reason: reason,
-		Profile: profile, IssueTAP: tap, Methods: ms,
+		Profile: profile, IssueTAP: tap, TAP: offer, Methods: ms,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.policy.RequestTTL),
 	}
 	recent, err := s.recentResets(ctx, u.ID, now.Add(-s.policy.TargetWindow))

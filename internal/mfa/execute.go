@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,7 +149,20 @@ func (ex *execution) plan(ctx context.Context) {
 		ex.res.Error = "could not list the user's methods: " + Message(err)
 		return
 	}
+	// Round trip 2, when a pass was asked for: issue it before anything is
+	// deleted, so a user is never left with a password only. If Graph
+	// refuses it, nothing is deleted and the request fails with Graph's
+	// reason.
+	if r.IssueTAP && !ex.issueTAP(ctx) {
+		ex.res.Error = "the Temporary Access Pass could not be issued, so nothing was deleted: " + ex.res.TAPError
+		ex.res.TAPError = ""
+		return
+	}
 	todo := r.Profile.Select(current)
+	if r.IssueTAP {
+		// The new pass has replaced any older one (Graph keeps one per user).
+		todo = slices.DeleteFunc(todo, func(m Method) bool { return m.Kind == KindTAP })
+	}
 	// Graph refuses mobile while alternateMobile exists: hold mobile back to
 	// the second wave when an alternateMobile is being deleted.
 	var first, held []Method
@@ -165,9 +179,9 @@ func (ex *execution) plan(ctx context.Context) {
 		}
 		first = append(first, m)
 	}
-	// Round trip 2: independent deletes, concurrently.
+	// Next round trip: independent deletes, concurrently.
 	refused := ex.deleteAll(ctx, first)
-	// Round trip 3: the held mobile phone and the default method, which
+	// Next: the held mobile phone and the default method, which
 	// Graph refuses while others remain. Revocation runs beside it.
 	var revoke sync.WaitGroup
 	revoke.Add(1)
@@ -183,15 +197,9 @@ func (ex *execution) plan(ctx context.Context) {
 	for _, m := range ex.deleteAll(ctx, second) {
 		ex.fail(ctx, m, ex.lastErr(m))
 	}
-	// Round trip 4: verification, with the TAP issued beside it (a pass is
-	// never counted as remaining when the request asked for one).
-	var tapDone sync.WaitGroup
-	if r.IssueTAP {
-		tapDone.Add(1)
-		go func() { defer tapDone.Done(); ex.issueTAP(ctx) }()
-	}
+	// Last: verification (a pass is never counted as remaining
+	// when the request asked for one).
 	ex.verify(ctx)
-	tapDone.Wait()
 	revoke.Wait()
 }
 
@@ -310,20 +318,26 @@ func (ex *execution) revoke(ctx context.Context) {
 	_, _ = ex.s.audit(ctx, AuditSessionsRevoked, ex.r, "system", nil)
 }
 
-func (ex *execution) issueTAP(ctx context.Context) {
+// issueTAP issues the pass with the lifetime and use the tenant's policy
+// allowed when the request was made, and reports whether it was issued.
+func (ex *execution) issueTAP(ctx context.Context) bool {
 	s := ex.s
 	if _, ok := ex.done["tap"]; ok {
 		ex.res.TAPIssued = true // delivered before the crash; never issue twice
-		return
+		return true
 	}
 	if !ex.held() {
-		return
+		return false
 	}
-	tap, err := s.dir.CreateTAP(ctx, ex.r.Target.ID, TAPRequest{Lifetime: s.policy.TAPLifetime, OneTime: s.policy.TAPOneTime})
+	req := TAPRequest{Lifetime: ex.r.TAP.Lifetime, OneTime: ex.r.TAP.OneTime}
+	if req.Lifetime == 0 { // a request made before the policy was read
+		req = TAPRequest{Lifetime: s.policy.TAPLifetime, OneTime: s.policy.TAPOneTime}
+	}
+	tap, err := s.dir.CreateTAP(ctx, ex.r.Target.ID, req)
 	if err != nil {
 		ex.res.TAPError = Message(err)
 		_, _ = s.audit(ctx, AuditTAPFailed, ex.r, "system", map[string]string{"error": ex.res.TAPError})
-		return
+		return false
 	}
 	_ = s.store.RecordStep(ctx, ex.r.ID, Step{Key: "tap", Kind: "tap", At: s.clock.Now().UTC()})
 	ex.res.TAPIssued, ex.res.TAPExpires = true, tap.ExpiresAt
@@ -335,6 +349,7 @@ func (ex *execution) issueTAP(ctx context.Context) {
 		d["delivery"] = "requester only"
 	}
 	_, _ = s.audit(ctx, AuditTAPIssued, ex.r, "system", d)
+	return true
 }
 
 // verify lists the methods again: anything of the profile still there makes

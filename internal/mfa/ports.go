@@ -21,6 +21,8 @@ type Directory interface {
 	RevokeSessions(ctx context.Context, userID string) error
 	// CreateTAP issues a Temporary Access Pass.
 	CreateTAP(ctx context.Context, userID string, req TAPRequest) (TAP, error)
+	// TAPPolicy reads the tenant's Temporary Access Pass policy.
+	TAPPolicy(ctx context.Context) (TAPPolicy, error)
 	// Privileges reads every path from the user to power (see Privileges)
 	// completely (every page) and with strong consistency, and how the user
 	// reaches each of the watched groups (the bot's own). What could not be

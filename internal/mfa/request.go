@@ -98,6 +98,10 @@ type Request struct {
 	Reason    string  `json:"reason"`
 	Profile   Profile `json:"profile"`
 	IssueTAP  bool    `json:"issueTap"`
+	// TAP is what the tenant's policy allowed when the request was made:
+	// the pass's lifetime (clamped to the policy) and one-time use, or why
+	// no pass can be issued.
+	TAP TAPOffer `json:"tap,omitzero"`
 	// Methods are the methods registered when the request was made.
 	Methods []Method `json:"methods"`
 

@@ -30,12 +30,16 @@ type Directory struct {
 	Privs    map[string]mfa.Privileges  // by user id
 	Managers map[string]string          // user id → manager id
 	TAPs     int
+	TAPAsked []mfa.TAPRequest // every CreateTAP's request, in order
 	Revoked  map[string]int
 	Calls    []string
 	// HardwareOATHUnlisted, when set, is why hardware OATH tokens cannot
 	// be listed (Graph lists them through its beta API only): ListMethods
 	// then omits them and returns an *mfa.IncompleteListError.
 	HardwareOATHUnlisted error
+	// Policy is the tenant's TAP policy (TAPPolicy() when nil: enabled for
+	// every user, 1 to 8 hours, as Microsoft's documented example).
+	Policy *mfa.TAPPolicy
 	// Fail, when it returns an error for an operation ("delete", "list",
 	// "revoke", "tap", "member", "privileges", "find", "manager"), makes
 	// that call fail.
@@ -172,7 +176,27 @@ func (d *Directory) RevokeSessions(ctx context.Context, userID string) error {
 	return nil
 }
 
-// CreateTAP issues a pass and registers it as a method.
+// TAPPolicy returns the tenant's Temporary Access Pass policy.
+func (d *Directory) TAPPolicy(ctx context.Context) (mfa.TAPPolicy, error) {
+	if err := d.call("tappolicy", ""); err != nil {
+		return mfa.TAPPolicy{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.Policy != nil {
+		return *d.Policy, nil
+	}
+	return TAPPolicy(), nil
+}
+
+// TAPPolicy is Microsoft's documented example policy: enabled for all
+// users, passes of 1 to 8 hours, 1 hour by default, reusable.
+func TAPPolicy() mfa.TAPPolicy {
+	return mfa.TAPPolicy{Enabled: true, AllUsers: true, MinLifetime: time.Hour, MaxLifetime: 8 * time.Hour, DefaultLifetime: time.Hour}
+}
+
+// CreateTAP issues a pass and registers it as a method, replacing any
+// older pass (Graph keeps one per user).
 func (d *Directory) CreateTAP(ctx context.Context, userID string, req mfa.TAPRequest) (mfa.TAP, error) {
 	if err := d.call("tap", userID); err != nil {
 		return mfa.TAP{}, err
@@ -180,7 +204,9 @@ func (d *Directory) CreateTAP(ctx context.Context, userID string, req mfa.TAPReq
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.TAPs++
+	d.TAPAsked = append(d.TAPAsked, req)
 	id := fmt.Sprintf("tap-%d", d.TAPs)
+	d.Methods[userID] = slices.DeleteFunc(d.Methods[userID], func(m mfa.Method) bool { return m.Kind == mfa.KindTAP })
 	d.Methods[userID] = append(d.Methods[userID], mfa.Method{Kind: mfa.KindTAP, ID: id, Label: "Temporary Access Pass"})
 	return mfa.TAP{Value: fmt.Sprintf("Tap+%04d!x", d.TAPs), Lifetime: req.Lifetime, OneTime: req.OneTime, ExpiresAt: time.Now().Add(req.Lifetime)}, nil
 }
