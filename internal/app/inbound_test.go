@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/mfabot/mfabot/bot"
+	"github.com/mfabot/mfabot/internal/botframework"
+	"github.com/mfabot/mfabot/internal/botframework/channeltest"
+	"github.com/mfabot/mfabot/internal/graph"
+	"github.com/mfabot/mfabot/internal/graphfake"
+)
+
+// TestInboundRefusalsThroughTheEndpoint posts, to the production wiring,
+// activities the channel would never send: tenant fields that disagree, no
+// tenant, a token whose audience also names another app, and a token
+// signed with a key that endorses no channel. None reaches the bot.
+func TestInboundRefusalsThroughTheEndpoint(t *testing.T) {
+	ch := channeltest.New(t, channeltest.Config{})
+	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
+	t.Cleanup(fake.Close)
+	dir, err := graph.NewAnonymous(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := demoConfig(filepath.Join(t.TempDir(), "mfabot.db"))
+	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
+	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan *bot.Bot, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- runBot(ctx, w, botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready})
+	}()
+	<-ready
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	url := "http://" + ln.Addr().String() + "/api/messages"
+	hanna := channeltest.User{ID: "29:hanna", AADObjectID: graphfake.DemoAgentID, Name: "Hanna Helpdesk"}
+	send := func(act *botframework.Activity, token string) int {
+		resp, err := http.DefaultClient.Do(ch.NewRequestWithToken(url, act, token))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	otherTenant := ch.Message(hanna, "help")
+	otherTenant.Conversation.TenantID = "0e0e0e0e-0000-4000-8000-000000000009"
+	noTenant := ch.Message(hanna, "help")
+	noTenant.Conversation.TenantID, noTenant.ChannelData = "", nil
+	noTenant.Teams.Tenant.ID = ""
+	for name, c := range map[string]struct {
+		act    *botframework.Activity
+		token  string
+		status int
+	}{
+		"tenant fields disagree":      {otherTenant, ch.Sign(nil), http.StatusForbidden},
+		"no tenant":                   {noTenant, ch.Sign(nil), http.StatusForbidden},
+		"audience ours and another's": {ch.Message(hanna, "help"), ch.Sign(map[string]any{"aud": []string{ch.AppID, "b0770000-0000-4000-8000-0000000000ff"}}), http.StatusUnauthorized},
+	} {
+		if got := send(c.act, c.token); got != c.status {
+			t.Errorf("%s: status %d, want %d", name, got, c.status)
+		}
+	}
+	// A new signing key that endorses no channel (no endorsements field):
+	// the validator fetches it for its unknown key id, and refuses it.
+	ch.SetEndorsements()
+	ch.RotateKey(t, false)
+	if got := send(ch.Message(hanna, "help"), ch.Sign(nil)); got != http.StatusForbidden {
+		t.Errorf("key without endorsements: status %d, want 403", got)
+	}
+	if n := len(ch.Sent()); n != 0 {
+		t.Fatalf("the bot answered %d refused activities", n)
+	}
+}
