@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,18 +55,27 @@ func (r *privReader) application(o object) {
 // servicePrincipal judges a service principal the user controls: directory
 // roles assigned to it, and the application permissions granted to it.
 func (r *privReader) servicePrincipal(spID, label string) {
+	var (
+		wg             sync.WaitGroup
+		roles, grants  []object
+		rolesE, grantE error
+	)
+	// The two listings do not depend on each other: one round trip.
+	wg.Go(func() {
+		roles, rolesE = r.d.listAll(r.ctx, "list the role assignments of "+label, PermRoleRead,
+			query("/roleManagement/directory/roleAssignments", "$filter", "principalId eq '"+spID+"'", "$expand", "roleDefinition"))
+	})
+	grants, grantE = r.d.listAll(r.ctx, "list the permissions of "+label, PermAppRead, "/servicePrincipals/"+spID+"/appRoleAssignments")
+	wg.Wait()
 	var powers []string
-	as, err := r.d.listAll(r.ctx, "list the role assignments of "+label, PermRoleRead,
-		query("/roleManagement/directory/roleAssignments", "$filter", "principalId eq '"+spID+"'", "$expand", "roleDefinition"))
-	if err != nil {
-		r.unread("the directory roles of "+label+" the user owns", err)
+	if rolesE != nil {
+		r.unread("the directory roles of "+label+" the user owns", rolesE)
 	}
-	for _, a := range as {
+	for _, a := range roles {
 		powers = append(powers, roleLabel(a, time.Now()))
 	}
-	grants, err := r.d.listAll(r.ctx, "list the permissions of "+label, PermAppRead, "/servicePrincipals/"+spID+"/appRoleAssignments")
-	if err != nil {
-		r.unread("the application permissions of "+label+" the user owns", err)
+	if grantE != nil {
+		r.unread("the application permissions of "+label+" the user owns", grantE)
 	}
 	for _, g := range grants {
 		roleID, _ := g.str("appRoleId")

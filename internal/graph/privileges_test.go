@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -54,6 +55,30 @@ func TestPrivilegesEveryPath(t *testing.T) {
 		if err != nil || len(p.Unread) > 0 || !c.ok(p) {
 			t.Errorf("%s: %+v %v", c.name, p, err)
 		}
+	}
+}
+
+// TestPrivilegesThroughPIMForGroupsLaterAndIntoTheBotsGroups: a PIM for
+// Groups eligibility that starts later counts (schedules, not only
+// instances), and one that leads into the approver group is a path into
+// mfabot's own groups.
+func TestPrivilegesThroughPIMForGroupsLaterAndIntoTheBotsGroups(t *testing.T) {
+	tenant := graphfake.DemoTenant()
+	tenant.GroupSchedules = append(tenant.GroupSchedules,
+		graphfake.GroupSchedule{ID: "c-later", PrincipalID: graphfake.DemoBobID, GroupID: graphfake.DemoRoleAssignableGroupID, Access: "owner", Eligible: true,
+			Start: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)},
+		graphfake.GroupSchedule{ID: "c-approver", PrincipalID: graphfake.DemoCarolID, GroupID: graphfake.DemoApproverGroupID, Access: "member", Eligible: true})
+	s, d := newEnv(t, graphfake.Options{Tenant: tenant})
+	p, err := d.Privileges(ctx, graphfake.DemoBobID, demoWatch)
+	if err != nil || !has(p.EligibleGroups, "Tier 0 Operators (PIM for Groups: eligible owner from 2030-01-01)") {
+		t.Fatalf("eligible later: %+v %v", p, err)
+	}
+	if n := s.Count("GET", "/identityGovernance/privilegedAccess/group/eligibilitySchedules"); n != 1 {
+		t.Fatalf("%d reads of eligibilitySchedules", n)
+	}
+	p, err = d.Privileges(ctx, graphfake.DemoCarolID, demoWatch)
+	if err != nil || !watched(p, graphfake.DemoApproverGroupID, "PIM for Groups: eligible member") {
+		t.Fatalf("eligible approver: %+v %v", p, err)
 	}
 }
 
