@@ -80,12 +80,14 @@ func toMethod(m models.AuthenticationMethodable) mfa.Method {
 		out.Kind, out.Label, out.Created = mfa.KindFIDO2, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
 	case models.EmailAuthenticationMethodable:
 		out.Kind, out.Label = mfa.KindEmail, maskEmail(str(v.GetEmailAddress()))
+	case models.PlatformCredentialAuthenticationMethodable:
+		// Before Windows Hello: the SDK's platform credential interface has
+		// every method of Windows Hello's, so that case would take it.
+		out.Kind, out.Label, out.Created = mfa.KindPlatformCredential, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
 	case models.WindowsHelloForBusinessAuthenticationMethodable:
 		out.Kind, out.Label, out.Created = mfa.KindWindowsHello, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
 	case models.TemporaryAccessPassAuthenticationMethodable:
 		out.Kind, out.Created = mfa.KindTAP, tm(v.GetCreatedDateTime())
-	case models.PlatformCredentialAuthenticationMethodable:
-		out.Kind, out.Label, out.Created = mfa.KindPlatformCredential, str(v.GetDisplayName()), tm(v.GetCreatedDateTime())
 	case models.PasswordAuthenticationMethodable:
 		out.Kind, out.Created = mfa.KindPassword, tm(v.GetCreatedDateTime())
 	default:

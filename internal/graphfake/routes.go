@@ -66,6 +66,7 @@ func parseEqFilter(f string, allowed ...string) ([]eqClause, error) {
 		prop, val, ok := strings.Cut(part, " eq ")
 		prop, val = strings.TrimSpace(prop), strings.TrimSpace(val)
 		if !ok || len(val) < 2 || val[0] != '\'' || val[len(val)-1] != '\'' {
+			//lint:ignore ST1005 Graph's own message, word for word
 			return nil, fmt.Errorf("Invalid filter clause: %s", part)
 		}
 		okProp := false
@@ -73,6 +74,7 @@ func parseEqFilter(f string, allowed ...string) ([]eqClause, error) {
 			okProp = okProp || strings.EqualFold(a, prop)
 		}
 		if !okProp {
+			//lint:ignore ST1005 Graph's own message, word for word
 			return nil, fmt.Errorf("Unsupported or invalid query filter clause specified for property '%s'.", prop)
 		}
 		out = append(out, eqClause{prop: strings.ToLower(prop), value: strings.ReplaceAll(val[1:len(val)-1], "''", "'")})
@@ -163,6 +165,7 @@ func selectFields(r *http.Request, full map[string]any, defaults []string) (map[
 		k = strings.TrimSpace(k)
 		v, ok := full[k]
 		if !ok {
+			//lint:ignore ST1005 Graph's own message, word for word
 			return nil, fmt.Errorf("Could not find a property named '%s' on type 'microsoft.graph.user'.", k)
 		}
 		out[k] = v

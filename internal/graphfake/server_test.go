@@ -175,7 +175,9 @@ func TestTAPLifetime(t *testing.T) {
 		t.Fatalf("create: %d %v", st, m)
 	}
 	first := m["id"]
-	_, _, m = call(t, s, "POST", path, `{"lifetimeInMinutes":120}`, false)
+	if st, _, _ := call(t, s, "POST", path, `{"lifetimeInMinutes":120}`, false); st != 201 {
+		t.Fatalf("second pass: %d", st)
+	}
 	taps := 0
 	for _, x := range s.Methods(DemoBobID) {
 		if x.Kind == mfa.KindTAP {
