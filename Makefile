@@ -36,9 +36,14 @@ bench:
 	./scripts/with-postgres.sh $(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
 	$(GO) test -run='^$$' -bench=Reset -benchtime=5x ./bench/reset/
 
+# VERSION is what `mfabot version` prints; the build also carries the VCS
+# revision when Go stamps it (not from a git worktree, nor with -buildvcs=false).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION_FLAG = -X github.com/mfabot/mfabot/internal/app.Version=$(VERSION)
+
 ## build: the production binary (no demo: no fake Graph, no Playground launcher).
 build:
-	$(GO) build -trimpath -ldflags='-s -w' -o bin/mfabot ./cmd/mfabot
+	$(GO) build -trimpath -ldflags='-s -w $(VERSION_FLAG)' -o bin/mfabot ./cmd/mfabot
 
 ## soak: RSS of mfabot serve over SOAKTIME under 50,000 distinct users, then under slow bodies without a token.
 SOAKTIME ?= 5m
@@ -48,7 +53,7 @@ soak: build
 
 ## demo: build with the demo tag, showing each package as it compiles (minutes the first time), then run the demo.
 demo:
-	$(GO) build -tags demo -v -o bin/mfabot-demo ./cmd/mfabot
+	$(GO) build -tags demo -v -ldflags='$(VERSION_FLAG)' -o bin/mfabot-demo ./cmd/mfabot
 	./bin/mfabot-demo demo
 
 manifest:

@@ -130,8 +130,8 @@ func versionText() string {
 			out += " of " + when
 		}
 		out += modified
-	} else {
-		out += ", no VCS revision: built with go run or -buildvcs=false"
+	} else if Version == "dev" {
+		out += ", no VCS revision: built with go run, from a git worktree or with -buildvcs=false"
 	}
 	return out + ")"
 }
