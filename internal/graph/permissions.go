@@ -58,7 +58,7 @@ var Permissions = []Permission{
 		"GET identityGovernance/privilegedAccess/group/assignmentSchedules, assignmentScheduleInstances"},
 	{"Apps and service principals the user owns, and the permissions they hold", PermAppRead,
 		"GET /servicePrincipals?$filter=appId eq '…', /servicePrincipals/{id}, /servicePrincipals/{id}/appRoleAssignments"},
-	{"Notify users by mail (optional)", PermMailSend, "POST /users/{from}/sendMail"},
+	{"Notify users by mail (optional; grant it in Exchange Online RBAC for Applications, scoped to the sender mailbox — see Mail)", PermMailSend, "POST /users/{from}/sendMail"},
 	{"Install mfabot for a target user so they can be asked 'Was this you?' (optional)", PermTeamsAppInstall,
 		"POST /users/{id}/teamwork/installedApps, GET installedApps?$expand=teamsApp&$filter=teamsApp/id eq '…', GET installedApps/{id}/chat; lets the app install only itself"},
 }

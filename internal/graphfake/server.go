@@ -193,6 +193,7 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r2) // matches again, setting the path values
+	seen.Store(route(version, r2), true)
 }
 
 // splitVersion splits "/v1.0/users/x" into "v1.0" and "/users/x".
