@@ -37,3 +37,31 @@ func TestTypedMarkdownIsTextOnEveryCard(t *testing.T) {
 		t.Fatalf("%d cards carry the reason (want the request card and the \"Was this you?\" card); confirm card sent: %v", cards, confirm)
 	}
 }
+
+// TestTypedMarkdownIsTextInEveryReply: text replies are Markdown too, and
+// many of them quote what was typed (an error naming the request id, the
+// user or the option). In a channel anyone reads them, so a link or bold
+// text typed into a command comes back as the text it is.
+func TestTypedMarkdownIsTextInEveryReply(t *testing.T) {
+	h := newHarness(t)
+	for _, text := range []string{
+		"status [R-1](https://evil.example)",
+		"cancel **R-1**",
+		"history [x](https://evil.example)",
+		"show mfa [x](https://evil.example)",
+		"reset mfa alice@contoso.com --[x](https://evil.example) because",
+		"reset mfa alice@contoso.com --profile **all** because",
+		"reset mfa [x](https://evil.example)@contoso.com because",
+	} {
+		sent := h.sayAct(h.channelMessage(agent, text))
+		if len(sent) == 0 {
+			t.Fatalf("%q: no reply", text)
+		}
+		for _, s := range sent {
+			j := s.Activity.Text + cardJSON(cardOf(s.Activity))
+			if strings.Contains(j, "[x](") || strings.Contains(j, "[R-1](") || strings.Contains(j, "**") {
+				t.Errorf("%q: the reply renders typed Markdown: %q", text, j)
+			}
+		}
+	}
+}

@@ -60,8 +60,11 @@ func (b *Bot) replyError(ctx context.Context, act *botframework.Activity, what s
 }
 
 // humanError is the one translation of a domain error into words for Teams.
+// A text reply is Markdown and the message may quote what was typed or what
+// the directory holds (a request id, a user, a group's name), so it is
+// shown as text.
 func humanError(what string, err error) string {
-	msg := period(mfa.Message(err))
+	msg := period(cards.Escape(mfa.Message(err)))
 	switch mfa.Code(err) {
 	case mfa.EForbidden:
 		return what + " refused: " + msg

@@ -133,5 +133,5 @@ func (b *Bot) cmdCancel(ctx context.Context, act *botframework.Activity, actor m
 	if err != nil {
 		return b.replyError(ctx, act, "Cancel", err)
 	}
-	return b.replyText(ctx, act, fmt.Sprintf("Request %s (MFA reset of %s) is cancelled.", r.ID, r.Target.UPN))
+	return b.replyText(ctx, act, fmt.Sprintf("Request %s (MFA reset of %s) is cancelled.", r.ID, cards.Escape(r.Target.UPN)))
 }

@@ -143,9 +143,9 @@ func (b *Bot) replyParseError(ctx context.Context, act *botframework.Activity, e
 		}
 		return b.replyCard(ctx, act, cards.Help(lead, b.cfg.HelpText, commandList()))
 	case errors.As(err, &usage):
-		return b.replyText(ctx, act, sentence(usage.Problem)+"\n\nUsage: `"+Usage(usage.Verb)+"`")
+		return b.replyText(ctx, act, sentence(cards.Escape(usage.Problem))+"\n\nUsage: `"+Usage(usage.Verb)+"`")
 	}
-	return b.replyText(ctx, act, err.Error())
+	return b.replyText(ctx, act, cards.Escape(err.Error()))
 }
 
 // commandList is the help's list of commands.
