@@ -56,15 +56,16 @@ func (b *Bot) replyCardID(ctx context.Context, act *botframework.Activity, card 
 // the log gets the cause.
 func (b *Bot) replyError(ctx context.Context, act *botframework.Activity, what string, err error) error {
 	b.logError(what, err, "activity", act.ID)
-	return b.replyText(ctx, act, humanError(what, err))
+	// A text reply is Markdown and the message may quote what was typed or
+	// what the directory holds (a request id, a user, a group's name), so
+	// it is shown as text. Cards escape it themselves.
+	return b.replyText(ctx, act, cards.Escape(humanError(what, err)))
 }
 
-// humanError is the one translation of a domain error into words for Teams.
-// A text reply is Markdown and the message may quote what was typed or what
-// the directory holds (a request id, a user, a group's name), so it is
-// shown as text.
+// humanError is the one translation of a domain error into words for Teams,
+// as plain text: a text reply escapes it (replyError), a card's builders do.
 func humanError(what string, err error) string {
-	msg := period(cards.Escape(mfa.Message(err)))
+	msg := period(mfa.Message(err))
 	switch mfa.Code(err) {
 	case mfa.EForbidden:
 		return what + " refused: " + msg
