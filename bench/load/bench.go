@@ -155,12 +155,14 @@ func (b *bench) start(ctx context.Context, name string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every target trusts the channel's TLS certificate: the token
+	// endpoint and, unless -plain-http, the connector are https.
+	cert := filepath.Join(b.dir, "channel-ca.pem")
+	if err := b.ch.writeCert(cert); err != nil {
+		return nil, err
+	}
 	switch name {
 	case "mfabot":
-		cert := filepath.Join(b.dir, "channel-ca.pem")
-		if err := b.ch.writeCert(cert); err != nil {
-			return nil, err
-		}
 		db := b.opts.db
 		if db == "" {
 			db = filepath.Join(b.dir, "mfabot.db")
@@ -209,6 +211,7 @@ func (b *bench) start(ctx context.Context, name string) (*target, error) {
 			"MicrosoftAppType=SingleTenant",
 			"ToBotFromChannelOpenIdMetadataUrl=" + b.ch.metadataURL(),
 			"BENCH_TOKEN_URL=" + b.ch.plainTokenURL(),
+			"NODE_EXTRA_CA_CERTS=" + cert,
 		}
 		return startTarget(ctx, name, port, exec.CommandContext(ctx, b.opts.node, b.opts.nodeBot), env, logPath)
 	case "bare":
@@ -216,7 +219,7 @@ func (b *bench) start(ctx context.Context, name string) (*target, error) {
 		return startTarget(ctx, name, port, cmd, nil, logPath)
 	case "bare-reply":
 		cmd := exec.CommandContext(ctx, self, "-role", roleBareReply, "-addr", "127.0.0.1:"+strconv.Itoa(port))
-		return startTarget(ctx, name, port, cmd, []string{"BENCH_CONNECTOR_TOKEN=" + b.ch.outToken}, logPath)
+		return startTarget(ctx, name, port, cmd, []string{"BENCH_CONNECTOR_TOKEN=" + b.ch.outToken, "SSL_CERT_FILE=" + cert}, logPath)
 	}
 	return nil, fmt.Errorf("unknown target %q (want mfabot, node, bare or bare-reply)", name)
 }

@@ -39,24 +39,34 @@ type channel struct {
 	replies    atomic.Int64 // activities posted to the connector with the right token
 	badReplies atomic.Int64 // connector calls refused (wrong token or path)
 	tokens     atomic.Int64 // tokens issued
-	conns      atomic.Int64 // TCP connections accepted by the plain server
+	conns      atomic.Int64 // TCP connections accepted by the server of the serviceUrl
+
+	// https serves the connector (the activities' serviceUrl) over TLS, as
+	// the Bot Connector does; else over plain HTTP.
+	https bool
 }
 
 // newChannel generates a signing key and starts the servers.
-func newChannel(appID, tenantID string) (*channel, error) {
+func newChannel(appID, tenantID string, https bool) (*channel, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("generate key: %w", err)
 	}
-	c := &channel{appID: appID, tenantID: tenantID, key: key, kid: "bench-" + randHex(6), outToken: "bench-connector-" + randHex(16)}
-	c.plain = httptest.NewUnstartedServer(http.HandlerFunc(c.serve))
-	c.plain.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+	c := &channel{appID: appID, tenantID: tenantID, key: key, kid: "bench-" + randHex(6), outToken: "bench-connector-" + randHex(16), https: https}
+	countConns := func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			c.conns.Add(1)
 		}
 	}
+	c.plain = httptest.NewUnstartedServer(http.HandlerFunc(c.serve))
+	c.tls = httptest.NewUnstartedServer(http.HandlerFunc(c.serve))
+	if https {
+		c.tls.Config.ConnState = countConns
+	} else {
+		c.plain.Config.ConnState = countConns
+	}
 	c.plain.Start()
-	c.tls = httptest.NewTLSServer(http.HandlerFunc(c.serve))
+	c.tls.StartTLS()
 	return c, nil
 }
 
@@ -68,8 +78,14 @@ func (c *channel) close() {
 // metadataURL is ToBotFromChannelOpenIdMetadataUrl.
 func (c *channel) metadataURL() string { return c.plain.URL + "/v1/.well-known/openidconfiguration" }
 
-// serviceURL is the serviceUrl of the activities and the token's claim.
-func (c *channel) serviceURL() string { return c.plain.URL + "/" }
+// serviceURL is the serviceUrl of the activities and the token's claim:
+// where the bots post their replies.
+func (c *channel) serviceURL() string {
+	if c.https {
+		return c.tls.URL + "/"
+	}
+	return c.plain.URL + "/"
+}
 
 // tlsLoginURL is ToChannelFromBotLoginUrl for azidentity.
 func (c *channel) tlsLoginURL() string { return c.tls.URL + "/" + c.tenantID }

@@ -16,7 +16,7 @@ import (
 // The benchmark's one token and its activities must pass mfabot's real
 // validator, or the load would measure refusals.
 func TestChannelTokenAndActivityPassTheValidator(t *testing.T) {
-	ch, err := newChannel(appID, tenantID)
+	ch, err := newChannel(appID, tenantID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestChannelTokenAndActivityPassTheValidator(t *testing.T) {
 }
 
 func TestConnectorCountsOnlyRepliesWithTheIssuedToken(t *testing.T) {
-	ch, err := newChannel(appID, tenantID)
+	ch, err := newChannel(appID, tenantID, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,7 @@ type options struct {
 	users       int
 	conns       int
 	sample      time.Duration
+	plainHTTP   bool
 }
 
 func main() {
@@ -75,6 +76,7 @@ func main() {
 	flag.IntVar(&o.users, "users", 50_000, "distinct users of the users soak")
 	flag.IntVar(&o.conns, "conns", 300, "connections of the slow-body soaks")
 	flag.DurationVar(&o.sample, "sample", 30*time.Second, "RSS sampling interval of a soak")
+	flag.BoolVar(&o.plainHTTP, "plain-http", false, "serve the connector (serviceUrl) over plain HTTP instead of HTTPS, to show what TLS costs")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (targets' logs, database)")
 	role := flag.String("role", "", "internal: run as a target ("+roleBare+", "+roleMfabotProfile+", "+roleWhatIf+")")
 	addr := flag.String("addr", "", "internal: listen address of the bare role")
@@ -112,7 +114,7 @@ func run(ctx context.Context, o options) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	ch, err := newChannel(appID, tenantID)
+	ch, err := newChannel(appID, tenantID, !o.plainHTTP)
 	if err != nil {
 		return err
 	}
