@@ -9,6 +9,7 @@ import (
 // A user in no group sends `reset mfa <20,000-character word>`: the answer
 // fits in a Teams message and the audit keeps a bounded form.
 func TestHugeResetFromAnOutsiderStaysSmall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	before := h.auditSize()
 	word := strings.Repeat("x", 20_000)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestRequesterCannotApproveFromASecondConversation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.dir.AddMember(mfatest.ApproverGroup, mfatest.AgentID) // the agent is an approver too
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
@@ -34,6 +35,7 @@ func TestRequesterCannotApproveFromASecondConversation(t *testing.T) {
 }
 
 func TestApproverOutsideTheGroupCannotApproveByCard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	for _, u := range []channeltest.User{agent2, alice, {ID: "29:stranger", AADObjectID: "u-stranger", Name: "Stranger"}} {
@@ -48,6 +50,7 @@ func TestApproverOutsideTheGroupCannotApproveByCard(t *testing.T) {
 }
 
 func TestYesReplayedWithAnotherRequestID(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(alice, "hi")
 	mine, _ := h.reset("reset mfa alice@contoso.com lost phone")
@@ -80,6 +83,7 @@ func TestYesReplayedWithAnotherRequestID(t *testing.T) {
 }
 
 func TestYesByTheRequesterInTheirOwnChatIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
 	h.say(alice, "hi")
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
@@ -97,6 +101,7 @@ func TestYesByTheRequesterInTheirOwnChatIsRefused(t *testing.T) {
 }
 
 func TestAgentCannotResumeTheBreakerInTeams(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(p *mfa.Policy) { p.BreakerLimit = 1 })
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	h.click(approver, cards.VerbApprove, map[string]any{"requestId": r.ID, "verification": "callback"})
@@ -127,6 +132,7 @@ func TestAgentCannotResumeTheBreakerInTeams(t *testing.T) {
 }
 
 func TestTAPOnlyInTheRequestersPersonalChatAndNeverLogged(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	logs := h.logs
 	// Asked in a team channel: the pass must still go to the agent alone.
@@ -183,6 +189,7 @@ func TestTAPOnlyInTheRequestersPersonalChatAndNeverLogged(t *testing.T) {
 }
 
 func TestTAPRefusedInTeamsOutsideItsGroupOrWhenOff(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(p *mfa.Policy) { p.TAPGroupID = "g-tap-issuers" })
 	sent := h.say(agent, "reset mfa bob@contoso.com --tap new phone")
 	if len(sent) != 1 || !contains(cardOf(sent[0].Activity), "may not issue Temporary Access Passes") {

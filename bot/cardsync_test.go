@@ -11,6 +11,7 @@ import (
 
 // The users cache holds at most its bound, whatever the number of users.
 func TestUserCacheIsBounded(t *testing.T) {
+	t.Parallel()
 	c := newLRU[string, int](100)
 	for i := range 50_000 {
 		c.Store(fmt.Sprint("oid-", i), i)
@@ -30,6 +31,7 @@ func TestUserCacheIsBounded(t *testing.T) {
 // synced twice at once, a change during a sync runs it once more, and
 // repeated changes of a queued request are one sync.
 func TestCardQueueIsBoundedAndCoalesces(t *testing.T) {
+	t.Parallel()
 	var running, peak, runs atomic.Int32
 	release := make(chan struct{})
 	var wg sync.WaitGroup
@@ -72,6 +74,7 @@ func TestCardQueueIsBoundedAndCoalesces(t *testing.T) {
 // other conversations are not held by it, and a 429 holds the
 // conversation for the time asked.
 func TestConversationPacing(t *testing.T) {
+	t.Parallel()
 	p := newPacer(2, 40*time.Millisecond, 100)
 	ctx := context.Background()
 	start := time.Now()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	yes, no := true, false
 	tests := []struct {
 		in   string
@@ -50,6 +51,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		verb Verb
@@ -80,6 +82,7 @@ func TestParseUsageErrors(t *testing.T) {
 }
 
 func TestParseUnknownSuggestsClosest(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want Verb
@@ -108,6 +111,7 @@ func TestParseUnknownSuggestsClosest(t *testing.T) {
 }
 
 func TestDistance(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		a, b string
 		d    int

@@ -9,6 +9,7 @@ import (
 // the requester's card, the approvers' card and the "Was this you?" card as
 // the text it is, never as a link or bold text.
 func TestTypedMarkdownIsTextOnEveryCard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(alice, "hi") // alice becomes reachable for the "Was this you?" card
 	sent := h.say(agent, "reset mfa alice@contoso.com [Caller verified](https://evil.example) **Caller verified by manager**")
@@ -43,6 +44,7 @@ func TestTypedMarkdownIsTextOnEveryCard(t *testing.T) {
 // user or the option). In a channel anyone reads them, so a link or bold
 // text typed into a command comes back as the text it is.
 func TestTypedMarkdownIsTextInEveryReply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, text := range []string{
 		"status [R-1](https://evil.example)",

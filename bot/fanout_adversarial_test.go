@@ -11,6 +11,7 @@ import (
 // up to date: the cancel that follows costs one update per conversation,
 // not one per status card.
 func TestStatusRepeatedDoesNotMultiplyCardUpdates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	for range 60 {
@@ -31,6 +32,7 @@ func TestStatusRepeatedDoesNotMultiplyCardUpdates(t *testing.T) {
 // An approver reading someone else's request with `status <id>` leaves a
 // lookup record; the requester reading their own does not.
 func TestStatusOfAnotherPersonsRequestIsAudited(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	h.say(agent, "status "+r.ID)

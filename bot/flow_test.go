@@ -14,6 +14,7 @@ import (
 )
 
 func TestApprovalFlowEndToEnd(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// Alice and the approver have talked to the bot before; the approver
 	// makes a channel the approvals conversation (a mention-stripped message).
@@ -175,6 +176,7 @@ func TestApprovalFlowEndToEnd(t *testing.T) {
 }
 
 func TestRejectAndCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	resp, _ := h.click(agent2, cards.VerbReject, map[string]any{"requestId": r.ID})
@@ -211,6 +213,7 @@ func TestRejectAndCancel(t *testing.T) {
 }
 
 func TestExpiryShowsOnTheCard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, cardID := h.reset("reset mfa bob@contoso.com new phone")
 	h.clock.Advance(31 * time.Minute)
@@ -230,6 +233,7 @@ func TestExpiryShowsOnTheCard(t *testing.T) {
 }
 
 func TestConcurrentApprovalsExecuteOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	var wg sync.WaitGroup
@@ -262,6 +266,7 @@ func TestConcurrentApprovalsExecuteOnce(t *testing.T) {
 }
 
 func TestRedeliveredActivitiesHaveOneEffect(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	act := h.ch.Invoke(agent, "", cards.VerbApprove, map[string]any{"requestId": r.ID, "verification": "video_id"})
@@ -288,6 +293,7 @@ func TestRedeliveredActivitiesHaveOneEffect(t *testing.T) {
 }
 
 func TestForgedActionsActOnlyOnTheNamedRequestWithTheUsersRights(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r1, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	r2, _ := h.reset("reset mfa bob@contoso.com new phone")
@@ -329,6 +335,7 @@ func TestForgedActionsActOnlyOnTheNamedRequestWithTheUsersRights(t *testing.T) {
 }
 
 func TestConfirmation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(alice, "hi")
 	r, cardID := h.reset("reset mfa alice@contoso.com lost phone")
@@ -384,6 +391,7 @@ func TestConfirmation(t *testing.T) {
 }
 
 func TestRefusalsAndHelp(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sent := h.say(agent, "reset mfa gloria@contoso.com she called")
 	if len(sent) != 1 || !contains(cardOf(sent[0].Activity), "Global Administrator") || !contains(cardOf(sent[0].Activity), "MFA reset refused") {
@@ -425,6 +433,7 @@ func TestRefusalsAndHelp(t *testing.T) {
 }
 
 func TestStatusAndHistory(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	sent := h.say(agent, "status")
@@ -463,6 +472,7 @@ func TestStatusAndHistory(t *testing.T) {
 }
 
 func TestWelcomeOncePerInstall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	upd := h.ch.Message(agent, "")
 	upd.Type = botframework.TypeConversationUpdate
@@ -476,6 +486,7 @@ func TestWelcomeOncePerInstall(t *testing.T) {
 }
 
 func TestApproveAnswersBeforeTheResetRuns(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, cardID := h.reset("reset mfa bob@contoso.com new phone")
 	release := make(chan struct{})

@@ -60,6 +60,7 @@ func shown(act botframework.Activity) []string {
 // argument name: nothing in them looks like an HTML tag, and each
 // command's usage, placeholders included, is there as the table declares.
 func TestArgumentNamesSurviveTheRenderers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	upd := h.ch.Message(agent, "")
 	upd.Type = botframework.TypeConversationUpdate
@@ -129,6 +130,7 @@ func golden(t *testing.T, name string, v any) {
 // The README's table of chat commands lists exactly the commands, in help
 // order, each with its usage.
 func TestREADMEListsTheCommands(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)

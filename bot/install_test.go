@@ -87,6 +87,7 @@ func (h *harness) askedAudit(id string) map[string]string {
 }
 
 func TestAskTargetThroughInstaller(t *testing.T) {
+	t.Parallel()
 	inst := &fakeInstaller{chat: func(id string) (string, error) { return installedChat(id), nil }}
 	h := newInstallHarness(t, inst)
 	// Alice has never talked to the bot.
@@ -143,6 +144,7 @@ func TestAskTargetThroughInstaller(t *testing.T) {
 }
 
 func TestInstalledChatServesTheNoticeAndLaterQuestions(t *testing.T) {
+	t.Parallel()
 	inst := &fakeInstaller{chat: func(id string) (string, error) { return installedChat(id), nil }}
 	h := newInstallHarness(t, inst)
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
@@ -177,6 +179,7 @@ func TestInstalledChatServesTheNoticeAndLaterQuestions(t *testing.T) {
 }
 
 func TestAskTargetInstallerFailures(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		chat    func(string) (string, error)
 		wantErr string
@@ -218,6 +221,7 @@ func TestAskTargetInstallerFailures(t *testing.T) {
 }
 
 func TestAskTargetWithoutServiceURL(t *testing.T) {
+	t.Parallel()
 	inst := &fakeInstaller{chat: func(id string) (string, error) { return installedChat(id), nil }}
 	h := newInstallHarness(t, inst)
 	// No activity ever reached the bot: the request comes straight from the
@@ -247,6 +251,7 @@ func TestAskTargetWithoutServiceURL(t *testing.T) {
 }
 
 func TestNoInstallerLeavesUnknownUsersUnreachable(t *testing.T) {
+	t.Parallel()
 	h := newInstallHarness(t, nil)
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	if qs := h.questions(); len(qs) != 0 {

@@ -15,6 +15,7 @@ var manager = channeltest.User{ID: "29:manager", AADObjectID: mfatest.ManagerID,
 // With MFABOT_MANAGER_APPROVAL=may the target's manager gets the request
 // card, with Approve, in their personal chat, and can approve from it.
 func TestManagerGetsTheCardAndApproves(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMay })
 	h.say(manager, "help") // Mona has the app: the bot can reach her
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
@@ -43,6 +44,7 @@ func TestManagerGetsTheCardAndApproves(t *testing.T) {
 
 // With the policy off, the manager gets nothing and sees nothing.
 func TestManagerOffGetsNoCard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.say(manager, "help")
 	before := len(h.ch.Sent())

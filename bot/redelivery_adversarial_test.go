@@ -13,6 +13,7 @@ import (
 // card of the request the first delivery opened instead of being dropped
 // as a duplicate or refused as a second request for the same user.
 func TestRequestCardLostOnceArrivesOnRedelivery(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.ch.Fail(channeltest.Fault{Status: http.StatusInternalServerError, Method: http.MethodPost, PathContains: "agent/activities"})
 	act := h.ch.Message(agent, "reset mfa bob@contoso.com new phone")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestHumanErrorReadsAsSentences(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		err  error
 		want string
@@ -25,6 +26,7 @@ func TestHumanErrorReadsAsSentences(t *testing.T) {
 }
 
 func TestSentenceCapitalisesWordsButNotAddresses(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"there is no user nobody@contoso.com in the directory": "There is no user nobody@contoso.com in the directory.",
 		"bob@contoso.com already has an open request":          "bob@contoso.com already has an open request.",

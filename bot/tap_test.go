@@ -50,6 +50,7 @@ func tapUpdates(h *harness, id string) (n int, shows bool) {
 // message is replaced by a card without it, so nothing usable stays in the
 // chat history; the replacement happens once.
 func TestTAPCardRedactedWhenThePassExpires(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, id := issueTAP(t, h)
 	if n, err := h.bot.RedactExpiredTAPs(ctx); err != nil || n != 0 {
@@ -75,6 +76,7 @@ func TestTAPCardRedactedWhenThePassExpires(t *testing.T) {
 // TestTAPPassedOnRedactsAtOnce: the requester presses "Passed on" and the
 // pass disappears from the chat at once; nobody else can press it for them.
 func TestTAPPassedOnRedactsAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, id := issueTAP(t, h)
 
@@ -104,6 +106,7 @@ func TestTAPPassedOnRedactsAtOnce(t *testing.T) {
 
 // TestTAPCardOffersPassedOn: the card that shows the pass has the button.
 func TestTAPCardOffersPassedOn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	_, _ = issueTAP(t, h)
 	for _, s := range h.ch.Sent() {

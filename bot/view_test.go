@@ -10,6 +10,7 @@ import (
 // Someone outside the helpdesk and approver groups who names a request id
 // in a forged Refresh learns nothing about it.
 func TestStrangerRefreshingARequestSeesNoDetails(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r, _ := h.reset("reset mfa bob@contoso.com new phone")
 	stranger := channeltest.User{ID: "29:stranger", AADObjectID: "u-stranger", Name: "Stranger"}

@@ -56,6 +56,7 @@ func (h *hook) kinds() []string {
 }
 
 func TestEveryAlertReachesTheWebhookAndTheAudit(t *testing.T) {
+	t.Parallel()
 	h := newHook(t)
 	g := newRig(t, func(p *mfa.Policy) { p.PerRequesterLimit = 2; p.BreakerLimit = 2 })
 	g.alerter = alert.NewWebhook(h.srv.URL + "/workflows/abc?sig=secret")
@@ -130,6 +131,7 @@ func TestEveryAlertReachesTheWebhookAndTheAudit(t *testing.T) {
 }
 
 func TestAlertIsAuditedWhenTheWebhookFails(t *testing.T) {
+	t.Parallel()
 	h := newHook(t)
 	h.status = http.StatusInternalServerError
 	g := newRig(t, nil)

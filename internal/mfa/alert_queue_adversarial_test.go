@@ -16,6 +16,7 @@ import (
 // A webhook that never answers does not hold the turn that raised the
 // alert: the refusal comes back at once and the alert is in the audit.
 func TestHangingWebhookDoesNotHoldTheTurn(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -53,6 +54,7 @@ func (fullQueue) Alert(context.Context, mfa.Alert) error { return mfa.ErrAlertQu
 // An alert the queue cannot take is audited as dropped, with its kind, and
 // logged.
 func TestAlertDroppedByAFullQueueIsAudited(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	g.alerter = fullQueue{}
 	g.restart()

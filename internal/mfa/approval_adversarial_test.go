@@ -11,6 +11,7 @@ import (
 // Four eyes and control 2: who may approve.
 
 func TestRequesterCannotApproveUnderAnotherName(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	// The requester is also an approver, and approves from another channel
 	// under another display name: the object id decides.
@@ -25,6 +26,7 @@ func TestRequesterCannotApproveUnderAnotherName(t *testing.T) {
 }
 
 func TestTargetCannotApproveTheirOwnReset(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	// Alice joins the approver group after the request was made (an
@@ -35,6 +37,7 @@ func TestTargetCannotApproveTheirOwnReset(t *testing.T) {
 }
 
 func TestApproverOutsideTheGroupIsRefused(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	for _, who := range []mfa.Actor{mfatest.Agent2, mfatest.Alice, mfatest.Manager, {ID: "u-unknown", Name: "Stranger"}} {
@@ -62,6 +65,7 @@ func TestApproverOutsideTheGroupIsRefused(t *testing.T) {
 }
 
 func TestManagerOffManagerCannotApprove(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	_, err := g.svc.Approve(ctx, mfatest.Manager, r.ID, mfa.ApproveInput{})
@@ -69,6 +73,7 @@ func TestManagerOffManagerCannotApprove(t *testing.T) {
 }
 
 func TestManagerMayApproveAlone(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMay })
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	// Bob's manager is not Mona: she is nobody's approver for Bob.
@@ -100,6 +105,7 @@ func TestManagerMayApproveAlone(t *testing.T) {
 }
 
 func TestManagerMustCoApproveWithAnotherPerson(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMust })
 	// Mona is Alice's manager and also an approver: she must not fill both
 	// places of a co-approval alone.
@@ -116,6 +122,7 @@ func TestManagerMustCoApproveWithAnotherPerson(t *testing.T) {
 }
 
 func TestManagerMustFailsClosedWithoutAManager(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMust })
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	g.dir.Fail = func(op, user string) error {
@@ -136,6 +143,7 @@ func TestManagerMustFailsClosedWithoutAManager(t *testing.T) {
 }
 
 func TestManagerCannotOverrideThePerTargetLimit(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMay })
 	first := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	g.approveAndRun(first.ID)

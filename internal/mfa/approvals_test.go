@@ -12,6 +12,7 @@ import (
 // moves where every request card goes, so only an approver may, a refusal
 // is audited, and a change is audited before the bot saves it.
 func TestApprovalsConversationIsApproversOnlyAndAudited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	conv := mfa.ApprovalsConversation{ID: "19:chan@thread.tacv2", Type: "channel"}
 	err := e.svc.SetApprovalsConversation(ctx, mfatest.Agent, conv)

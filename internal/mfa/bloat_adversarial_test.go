@@ -23,6 +23,7 @@ func auditBytes(rs []mfa.AuditRecord) int {
 // A user in no group who types a 20,000-character word is refused for who
 // they are, and the audit keeps a bounded form of what they typed.
 func TestHugeInputFromAnOutsiderAuditsABoundedForm(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	word := strings.Repeat("x", 20_000)
 	for _, target := range []string{word, word + "@contoso.com", "alice@contoso.com"} {
@@ -42,6 +43,7 @@ func TestHugeInputFromAnOutsiderAuditsABoundedForm(t *testing.T) {
 // A helpdesk agent's over-long input is refused with a clear message
 // naming the limit, without echoing it whole, and audited bounded.
 func TestInputSizesAreCapped(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	for _, c := range []struct{ target, reason, want string }{
 		{strings.Repeat("a", 65) + "@contoso.com", "lost phone", "64"},

@@ -10,6 +10,7 @@ import (
 // Control 1: the target user confirms out of band ("Was this you?").
 
 func TestConfirmOffNeverAsks(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmOff })
 	g.note.Reachable[mfatest.AliceID] = true
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
@@ -22,6 +23,7 @@ func TestConfirmOffNeverAsks(t *testing.T) {
 }
 
 func TestConfirmWhenReachableAsksOnlyReachableUsers(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil) // the default policy
 	if g.svc.Policy().Confirm != mfa.ConfirmReachable {
 		t.Fatalf("default confirmation policy %q", g.svc.Policy().Confirm)
@@ -42,6 +44,7 @@ func TestConfirmWhenReachableAsksOnlyReachableUsers(t *testing.T) {
 }
 
 func TestConfirmRequiredRefusesApprovalWithoutYes(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
 	// Bob cannot be reached: under "required" nobody may approve for him.
 	bob := g.mustAsk(mfatest.Agent, "bob@contoso.com")
@@ -56,6 +59,7 @@ func TestConfirmRequiredRefusesApprovalWithoutYes(t *testing.T) {
 }
 
 func TestNoBlocksMarksSuspiciousAndAlerts(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	g.note.Reachable[mfatest.AliceID] = true
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
@@ -76,6 +80,7 @@ func TestNoBlocksMarksSuspiciousAndAlerts(t *testing.T) {
 }
 
 func TestYesFromSomeoneOtherThanTheTargetIsRefused(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
 	g.note.Reachable[mfatest.AliceID] = true
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
@@ -98,6 +103,7 @@ func TestYesFromSomeoneOtherThanTheTargetIsRefused(t *testing.T) {
 }
 
 func TestReplayedYesFromAnotherRequestIsRefused(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
 	g.note.Reachable[mfatest.AliceID] = true
 	g.note.Reachable[mfatest.BobID] = true
@@ -128,6 +134,7 @@ func TestReplayedYesFromAnotherRequestIsRefused(t *testing.T) {
 }
 
 func TestConfirmAfterApprovalOrExecution(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	g.note.Reachable[mfatest.AliceID] = true
 	g.note.Reachable[mfatest.BobID] = true

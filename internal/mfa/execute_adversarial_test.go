@@ -15,6 +15,7 @@ import (
 // failed with the reason, nothing is deleted, revoked or issued, and the
 // refusal is audited and alerted.
 func TestTargetProtectedAfterApprovalIsNotReset(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name   string
 		change func(d *mfatest.Directory)

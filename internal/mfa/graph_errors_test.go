@@ -14,6 +14,7 @@ import (
 // is a failure at once, reported with Graph's own message and without the
 // default-method advice.
 func TestOtherBadRequestIsNotTakenForTheDefaultMethod(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())

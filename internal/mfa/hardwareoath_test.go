@@ -13,6 +13,7 @@ var token = mfa.Method{Kind: mfa.KindHardwareOATH, ID: "aad49556-fd6d-4a8a-9b44-
 // TestHardwareOATHTokensAreReset: the portal's "Require re-register MFA"
 // deactivates hardware OATH tokens, so the default profile removes them.
 func TestHardwareOATHTokensAreReset(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	e.dir.AddMethodForTest(mfatest.AliceID, token)
 	r := e.request(t, "alice@contoso.com")
@@ -30,6 +31,7 @@ func TestHardwareOATHTokensAreReset(t *testing.T) {
 // (no beta API in the cloud, no permission), the rest is reset and the
 // result is partial, naming the tokens as unchecked — never completed.
 func TestUnlistableHardwareOATHEndsPartial(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	e.dir.AddMethodForTest(mfatest.AliceID, token)
 	e.dir.HardwareOATHUnlisted = &mfa.DirectoryError{Op: "list hardware OATH tokens (Graph beta)", Reason: mfa.ReasonForbidden, Permission: "UserAuthMethod-HardwareOATH.ReadWrite.All"}

@@ -34,6 +34,7 @@ func stallFirstDelete(d *mfatest.Directory) (entered, release chan struct{}) {
 }
 
 func TestServeDoesNotTakeOverARunningCLIReset(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.ExecutionLease = time.Minute })
 	serve := g.replica()
 	entered, release := stallFirstDelete(g.dir)
@@ -85,6 +86,7 @@ func TestServeDoesNotTakeOverARunningCLIReset(t *testing.T) {
 // lease has run out, and when it wakes up it changes nothing more and
 // does not overwrite the result.
 func TestCrashedExecutorIsTakenOverOnlyAfterItsLeaseExpires(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.ExecutionLease = time.Minute })
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	if _, err := g.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn()); err != nil {
@@ -146,6 +148,7 @@ func TestCrashedExecutorIsTakenOverOnlyAfterItsLeaseExpires(t *testing.T) {
 // of one second: an execution stalled for more than two leases keeps its
 // lease through its own heartbeat, so a second process never takes it over.
 func TestHeartbeatKeepsTheLeaseOfALongRun(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	p := g.policy
 	p.ExecutionLease = time.Second

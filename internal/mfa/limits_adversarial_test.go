@@ -14,6 +14,7 @@ import (
 // Control 3: rate limits and the circuit breaker, kept in the store.
 
 func TestLimitsSurviveARestartOnTheSameFile(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.PerRequesterLimit = 2; p.BreakerLimit = 2 })
 	// Per requester: two requests, then a restart.
 	bob := g.mustAsk(mfatest.Agent, "bob@contoso.com")
@@ -54,6 +55,7 @@ func TestLimitsSurviveARestartOnTheSameFile(t *testing.T) {
 }
 
 func TestManyRequestersAgainstOneTarget(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	agents := g.addAgents(6)
 	first := g.mustAsk(agents[0], "bob@contoso.com")
@@ -83,6 +85,7 @@ func TestManyRequestersAgainstOneTarget(t *testing.T) {
 }
 
 func TestConcurrentRequestersGetOneOpenRequest(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	agents := g.addAgents(8)
 	var wg sync.WaitGroup
@@ -114,6 +117,7 @@ func TestConcurrentRequestersGetOneOpenRequest(t *testing.T) {
 }
 
 func TestRequesterLimitAlertsAndSpansTargets(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.PerRequesterLimit = 1 })
 	g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	_, err := g.ask(mfatest.Agent, "alice@contoso.com")
@@ -126,6 +130,7 @@ func TestRequesterLimitAlertsAndSpansTargets(t *testing.T) {
 }
 
 func TestBreakerPausesApprovalsAndOnlyAnApproverResumes(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.BreakerLimit = 1 })
 	bob := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	alice := g.mustAsk(mfatest.Agent2, "alice@contoso.com")
@@ -175,6 +180,7 @@ func (conflictStore) CreateRequest(context.Context, *mfa.Request, ...mfa.Limit) 
 }
 
 func TestOpenRequestOnAnotherReplicaIsAConflictAndAudited(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	svc := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: g.dir, Store: conflictStore{g.store}, Clock: g.clock})
 	_, err := svc.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: "alice@contoso.com", Reason: "x"})
@@ -189,6 +195,7 @@ func TestOpenRequestOnAnotherReplicaIsAConflictAndAudited(t *testing.T) {
 // A reset that failed before changing anything does not use up the
 // per-target limit: retrying it after Graph recovers needs no override.
 func TestFailedResetThatChangedNothingDoesNotCountAgainstTheTarget(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	g.dir.Fail = func(op, user string) error {

@@ -21,6 +21,7 @@ func lookups(g *rig) []mfa.AuditRecord {
 // Looking at another person's methods, history or request leaves a record
 // of who looked at whom and at what; looking at one's own request does not.
 func TestLookingAtAnotherPersonIsAudited(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	if _, err := g.svc.Describe(ctx, mfatest.Agent, "alice@contoso.com"); err != nil {
 		t.Fatal(err)

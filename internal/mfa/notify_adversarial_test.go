@@ -13,6 +13,7 @@ import (
 // Control 4: the user is told afterwards, in Teams and by mail.
 
 func TestUserIsToldInTeamsAndByMail(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.MailFrom = "it-security@contoso.com" })
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	done := g.approveAndRun(r.ID)
@@ -45,6 +46,7 @@ func TestUserIsToldInTeamsAndByMail(t *testing.T) {
 }
 
 func TestNotificationFailuresAreAuditedNotFatal(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.MailFrom = "it-security@contoso.com" })
 	g.mail.Err = &mfa.DirectoryError{Op: "send mail", Reason: mfa.ReasonForbidden, Permission: "Mail.Send"}
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
@@ -66,6 +68,7 @@ func TestNotificationFailuresAreAuditedNotFatal(t *testing.T) {
 }
 
 func TestNoMailWithoutAMailbox(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	g.approveAndRun(r.ID)
@@ -75,6 +78,7 @@ func TestNoMailWithoutAMailbox(t *testing.T) {
 }
 
 func TestNobodyIsToldOfAResetThatDidNothing(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.MailFrom = "it-security@contoso.com" })
 	r := g.mustAsk(mfatest.Agent, "bob@contoso.com")
 	g.dir.Fail = func(op, user string) error {

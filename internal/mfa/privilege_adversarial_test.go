@@ -41,6 +41,7 @@ func wantRefusal(t *testing.T, g *rig, actor mfa.Actor, target string, kind mfa.
 // a reset of an approver would hand the approval itself to whoever gets
 // the new sign-in (and the pass).
 func TestBotGroupsAreProtected(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.TAPGroupID = "g-tap" })
 	add := func(id, upn string) {
 		g.dir.AddUser(mfa.User{ID: id, UPN: upn, DisplayName: upn, AccountEnabled: true}, mfatest.AuthApp)
@@ -66,6 +67,7 @@ func TestBotGroupsAreProtected(t *testing.T) {
 // TestEveryPrivilegePathIsRefused: each kind of privilege the directory
 // reports refuses, naming it.
 func TestEveryPrivilegePathIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		p    mfa.Privileges
@@ -95,6 +97,7 @@ func TestEveryPrivilegePathIsRefused(t *testing.T) {
 // TestFailedPrivilegeLookupRefusesNamingWhat: a lookup that fails refuses,
 // naming what could not be read, even when the rest reads clean.
 func TestFailedPrivilegeLookupRefusesNamingWhat(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	g.dir.Fail = func(op, user string) error {
 		if op == "privileges" {
@@ -109,6 +112,7 @@ func TestFailedPrivilegeLookupRefusesNamingWhat(t *testing.T) {
 // identity from another organisation (B2B member, cross-tenant sync) is
 // refused with the reason; guests stay refused; an ordinary member is not.
 func TestExternalMembersAreRefused(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	for i, u := range []mfa.User{
 		{UPN: "ximena@contoso.com", Issuers: []string{"contoso.com", "ExternalAzureAD"}},
@@ -133,6 +137,7 @@ func TestExternalMembersAreRefused(t *testing.T) {
 // again before anything is deleted: a target who became an approver, an
 // app owner, or an external member after approval is not reset.
 func TestSameRulesJustBeforeDeleting(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name   string
 		change func(g *rig)
@@ -185,6 +190,7 @@ func TestSameRulesJustBeforeDeleting(t *testing.T) {
 // requester approving under an upper-case id is refused, the target's
 // answer in upper case counts, and the view policy knows them.
 func TestObjectIDsCompareCaseInsensitively(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	// Approver ids in the standard tenant are lower case; the agent is an
 	// approver too, so only the four-eyes rule can stop them.
@@ -217,6 +223,7 @@ func TestObjectIDsCompareCaseInsensitively(t *testing.T) {
 
 // TestOneViewPolicy: who may see a request, and as whom.
 func TestOneViewPolicy(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMay })
 	r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
 	for _, c := range []struct {

@@ -46,6 +46,7 @@ func (g *rig) replica() *mfa.Service {
 // open exactly the per-requester limit of requests, whatever the case of
 // the agent's object id.
 func TestConcurrentRequestsFromOneAgentStayWithinTheLimit(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.PerRequesterLimit = 5; p.BreakerLimit = 100 })
 	targets := g.addTargets(12)
 	svcs := []*mfa.Service{g.svc, g.replica()}
@@ -94,6 +95,7 @@ func TestConcurrentRequestsFromOneAgentStayWithinTheLimit(t *testing.T) {
 // once, run exactly two resets; the others are refused and the breaker
 // trips.
 func TestConcurrentApprovalsStayWithinTheBreaker(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.BreakerLimit = 2 })
 	targets := g.addTargets(5)
 	agents := g.addAgents(5)
@@ -157,6 +159,7 @@ func TestConcurrentApprovalsStayWithinTheBreaker(t *testing.T) {
 // store handle on the file (another process) count against the limits the
 // first one enforces.
 func TestLimitsHoldAcrossStoreHandles(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.PerRequesterLimit = 1 })
 	other := g.replica()
 	if _, err := other.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: "bob@contoso.com", Reason: "lost phone"}); err != nil {

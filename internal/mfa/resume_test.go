@@ -12,6 +12,7 @@ import (
 )
 
 func TestResumeApprovedRunsRequestsOrphanedByACrash(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	// The process approves, then dies before its background Execute.
@@ -60,6 +61,7 @@ func (f failingAudit) AppendAudit(ctx context.Context, e mfa.AuditEvent) (mfa.Au
 }
 
 func TestUnauditedApprovalIsUndone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	svc := mfa.NewService(mfatest.Policy(), mfa.Deps{Directory: e.dir, Store: failingAudit{e.store, mfa.AuditApproved}, Notifier: e.note, Clock: e.clock})
@@ -83,6 +85,7 @@ func TestUnauditedApprovalIsUndone(t *testing.T) {
 // execution leases, during an upgrade) is left alone until it has been idle
 // for the length of a lease.
 func TestResumeWaitsForTheLeaseWithReplicas(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -113,6 +116,7 @@ func TestResumeWaitsForTheLeaseWithReplicas(t *testing.T) {
 // Like an approval, a rejection, a cancellation or a "Yes" that the audit
 // cannot hold is undone: no decision stands without its record.
 func TestUnauditedDecisionsAreUndone(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		typ    string
 		decide func(svc *mfa.Service, id string) error

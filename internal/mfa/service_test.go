@@ -71,6 +71,7 @@ func auditTypes(t *testing.T, s mfa.Store) []string {
 }
 
 func TestHappyPathRemovesProfileAndKeepsTheRest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	if r.State != mfa.StatePending || len(r.Planned()) != 5 {
@@ -112,6 +113,7 @@ func TestHappyPathRemovesProfileAndKeepsTheRest(t *testing.T) {
 }
 
 func TestConcurrentApprovalsExecuteExactlyOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
 	var approved, executed atomic.Int32
@@ -144,6 +146,7 @@ func TestConcurrentApprovalsExecuteExactlyOnce(t *testing.T) {
 }
 
 func TestFourEyesAndVerification(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
 	if _, err := e.svc.Approve(ctx, mfatest.Agent, r.ID, approveIn()); mfa.Code(err) != mfa.EForbidden {
@@ -165,6 +168,7 @@ func TestFourEyesAndVerification(t *testing.T) {
 }
 
 func TestProtectedTargetsAreRefusedAndFailClosed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	for _, tc := range []struct{ target, want string }{
 		{"gloria@contoso.com", "Global Administrator"},
@@ -204,6 +208,7 @@ func TestProtectedTargetsAreRefusedAndFailClosed(t *testing.T) {
 }
 
 func TestRequesterNotInHelpdeskIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	_, err := e.svc.Request(ctx, mfatest.Alice, mfa.RequestInput{Target: "bob@contoso.com"})
 	if mfa.Code(err) != mfa.EForbidden || !strings.Contains(mfa.Message(err), "helpdesk") {
@@ -212,6 +217,7 @@ func TestRequesterNotInHelpdeskIsRefused(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
 	e.clock.Advance(31 * time.Minute)
@@ -225,6 +231,7 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestRejectAndCancel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
 	if _, err := e.svc.Cancel(ctx, mfatest.Approver, r.ID); mfa.Code(err) != mfa.EForbidden {
@@ -246,6 +253,7 @@ func TestRejectAndCancel(t *testing.T) {
 }
 
 func TestDefaultMethodRetriedLastWithinFourRoundTrips(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -264,6 +272,7 @@ func TestDefaultMethodRetriedLastWithinFourRoundTrips(t *testing.T) {
 }
 
 func TestPartialWhenGraphFailsMidPlan(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -287,6 +296,7 @@ func TestPartialWhenGraphFailsMidPlan(t *testing.T) {
 }
 
 func TestResumeAfterCrashDeletesNothingTwice(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "alice@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -335,6 +345,7 @@ func TestResumeAfterCrashDeletesNothingTwice(t *testing.T) {
 }
 
 func TestTAPGoesOnlyToRequesterAndIsNeverStored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	yes := true
 	r, err := e.svc.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: "bob@contoso.com", Reason: "new phone", TAP: &yes})
@@ -362,6 +373,7 @@ func TestTAPGoesOnlyToRequesterAndIsNeverStored(t *testing.T) {
 }
 
 func TestRateLimitsSurviveRestart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(p *mfa.Policy) { p.PerRequesterLimit = 2 })
 	e.request(t, "bob@contoso.com")
 	e.request(t, "alice@contoso.com")
@@ -377,6 +389,7 @@ func TestRateLimitsSurviveRestart(t *testing.T) {
 }
 
 func TestPerTargetLimitNeedsOverride(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r := e.request(t, "bob@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -396,6 +409,7 @@ func TestPerTargetLimitNeedsOverride(t *testing.T) {
 }
 
 func TestCircuitBreakerPausesAllResets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(p *mfa.Policy) { p.BreakerLimit = 1; p.PerRequesterLimit = 100 })
 	r := e.request(t, "bob@contoso.com")
 	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -417,6 +431,7 @@ func TestCircuitBreakerPausesAllResets(t *testing.T) {
 }
 
 func TestUserConfirmation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(p *mfa.Policy) { p.Confirm = mfa.ConfirmRequired })
 	e.note.Reachable[mfatest.AliceID] = true
 	r := e.request(t, "alice@contoso.com")
@@ -449,6 +464,7 @@ func TestUserConfirmation(t *testing.T) {
 }
 
 func TestManagerMustCoApprove(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMust })
 	r := e.request(t, "alice@contoso.com")
 	got, err := e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
@@ -462,6 +478,7 @@ func TestManagerMustCoApprove(t *testing.T) {
 }
 
 func TestMaskPhone(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"+1 2065555555":     "+1 ••• ••• 5555",
 		"+44 7700900123x12": "+44 ••• ••• 0123",

@@ -17,6 +17,7 @@ func askTAP(g *rig, actor mfa.Actor, target string, tap bool) (*mfa.Request, err
 }
 
 func TestTAPOffRefusesEveryPass(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.TAPEnabled = false })
 	_, err := askTAP(g, mfatest.Agent, "bob@contoso.com", true)
 	wantCode(t, "--tap with MFABOT_TAP=off", err, mfa.EForbidden)
@@ -31,6 +32,7 @@ func TestTAPOffRefusesEveryPass(t *testing.T) {
 }
 
 func TestTAPLimitedToItsGroup(t *testing.T) {
+	t.Parallel()
 	const tapGroup = "g-tap-issuers"
 	g := newRig(t, func(p *mfa.Policy) { p.TAPGroupID = tapGroup })
 	g.dir.AddMember(tapGroup, mfatest.Agent2ID)
@@ -59,6 +61,7 @@ func TestTAPLimitedToItsGroup(t *testing.T) {
 }
 
 func TestTAPValueNeverStoredLoggedOrAudited(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, func(p *mfa.Policy) { p.MailFrom = "it-security@contoso.com" })
 	r, err := askTAP(g, mfatest.Agent, "alice@contoso.com", true)
 	if err != nil {
@@ -109,6 +112,7 @@ func TestTAPValueNeverStoredLoggedOrAudited(t *testing.T) {
 }
 
 func TestTAPUndeliverableIsReportedAndNotKept(t *testing.T) {
+	t.Parallel()
 	g := newRig(t, nil)
 	g.note.TAPErr = mfa.Errorf(mfa.EUnavailable, "Teams is down")
 	r, err := askTAP(g, mfatest.Agent, "bob@contoso.com", true)

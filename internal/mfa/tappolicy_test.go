@@ -23,6 +23,7 @@ func tapRequest(t *testing.T, e *env, explicit bool) (*mfa.Request, error) {
 // TestTAPIsIssuedBeforeAnythingIsDeleted: the pass comes first, so the
 // user is never left with a password only.
 func TestTAPIsIssuedBeforeAnythingIsDeleted(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r, err := tapRequest(t, e, true)
 	if err != nil {
@@ -43,6 +44,7 @@ func TestTAPIsIssuedBeforeAnythingIsDeleted(t *testing.T) {
 // TestRefusedTAPDeletesNothing: when Graph refuses the pass, nothing is
 // deleted or revoked, and the request fails with Graph's reason.
 func TestRefusedTAPDeletesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	r, err := tapRequest(t, e, true)
 	if err != nil {
@@ -70,6 +72,7 @@ func TestRefusedTAPDeletesNothing(t *testing.T) {
 // pass refuses an explicit ask and leaves a default one out, saying why;
 // the lifetime is clamped to the policy and one-time follows it.
 func TestTAPPolicyIsReadWhenTheRequestIsMade(t *testing.T) {
+	t.Parallel()
 	t.Run("disabled, asked for", func(t *testing.T) {
 		e := newEnv(t, nil)
 		e.dir.Policy = &mfa.TAPPolicy{Enabled: false}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each test has its own store and clock
 			c := NewClock(time.Date(2026, 3, 14, 15, 9, 26, 535897932, time.UTC))
 			tc.fn(t, open(t, c.Now), c)
 		})
