@@ -47,8 +47,8 @@ var Permissions = []Permission{
 	{"List and unassign hardware OATH tokens (Graph beta, global cloud only)", PermHardwareOATH, "GET /beta/users/{id}/authentication/hardwareOathMethods, DELETE …/hardwareOathMethods/{id}; without it a reset ends partial, naming the tokens as unchecked"},
 	{"Read the tenant's Temporary Access Pass policy (when passes are on)", PermPolicyRead, "GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"},
 	{"Revoke sign-in sessions", PermRevokeSessions, "POST /users/{id}/revokeSignInSessions"},
-	{"Group membership: the bot's groups, role-assignable groups, nested groups", PermGroupMemberRead,
-		"POST /users/{id}/checkMemberGroups, POST /groups/{id}/checkMemberGroups, GET /users/{id}/transitiveMemberOf, GET /groups/{id}"},
+	{"Group membership: the bot's groups, role-assignable groups, nested groups; the approvers to send requests to", PermGroupMemberRead,
+		"POST /users/{id}/checkMemberGroups, POST /groups/{id}/checkMemberGroups, GET /users/{id}/transitiveMemberOf, GET /groups/{id}, GET /groups/{id}/transitiveMembers/microsoft.graph.user"},
 	{"Active directory roles of the user and of the apps they own, at any scope", PermRoleRead, "GET roleManagement/directory/roleAssignments"},
 	{"PIM-eligible directory roles, now and starting later", PermRoleEligibilityRead,
 		"GET roleManagement/directory/roleEligibilitySchedules, roleEligibilityScheduleInstances"},
@@ -59,7 +59,7 @@ var Permissions = []Permission{
 	{"Apps and service principals the user owns, and the permissions they hold", PermAppRead,
 		"GET /servicePrincipals?$filter=appId eq '…', /servicePrincipals/{id}, /servicePrincipals/{id}/appRoleAssignments"},
 	{"Notify users by mail (optional; grant it in Exchange Online RBAC for Applications, scoped to the sender mailbox — see Mail)", PermMailSend, "POST /users/{from}/sendMail"},
-	{"Install mfabot for a target user so they can be asked 'Was this you?' (optional)", PermTeamsAppInstall,
+	{"Install mfabot for a target user so they can be asked 'Was this you?', or for an approver so they get requests (optional)", PermTeamsAppInstall,
 		"POST /users/{id}/teamwork/installedApps, GET installedApps?$expand=teamsApp&$filter=teamsApp/id eq '…', GET installedApps/{id}/chat; lets the app install only itself"},
 }
 

@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /users/{user}/sendMail", s.sendMail)
 	m.HandleFunc("GET /users/{user}/transitiveMemberOf", s.transitiveMemberOf)
 	m.HandleFunc("GET /users/{user}/transitiveMemberOf/{cast}", s.transitiveMemberOf)
+	m.HandleFunc("GET /groups/{group}/transitiveMembers/{cast}", s.transitiveMembers)
 	m.HandleFunc("GET /users/{user}/ownedObjects", s.ownedObjects)
 	m.HandleFunc("GET /users/{user}/ownedObjects/{cast}", s.ownedObjects)
 	m.HandleFunc("GET /users/{user}/authentication/methods", s.listMethods)

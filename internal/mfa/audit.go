@@ -62,6 +62,8 @@ const (
 	AuditUserNotified   = "user_notified"
 	AuditNotifyFailed   = "notify_failed"
 	AuditApprovalsSet   = "approvals_conversation_set"
+	AuditDelivered      = "delivered"
+	AuditReminded       = "reminded"
 )
 
 // GenesisHash is the PrevHash of the first record.

@@ -176,8 +176,8 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 		s.raise(ctx, Alert{Kind: "target_rate_limit", RequestID: r.ID, Target: u.UPN, Actor: actor.String(),
 			Summary: fmt.Sprintf("%s's MFA was already reset in the last %s; %s asks again (an approver must override with a reason)", u.UPN, s.policy.TargetWindow, actor)})
 	}
-	s.askTarget(ctx, r)
-	s.changed(ctx, r)
+	// Whom to tell is the caller's part (Recipients, then Delivered): the
+	// request is made here, and nobody is called back in the middle of it.
 	return r, nil
 }
 
@@ -197,31 +197,6 @@ func (s *Service) recentResets(ctx context.Context, targetID string, since time.
 		}
 	}
 	return n, nil
-}
-
-// askTarget asks the target user to confirm, per policy.
-func (s *Service) askTarget(ctx context.Context, r *Request) {
-	if s.policy.Confirm == ConfirmOff {
-		return
-	}
-	reached, err := s.notify.AskTarget(ctx, r)
-	next := *r
-	next.Confirmation = ConfirmUnreachable
-	if reached {
-		next.Confirmation = ConfirmAsked
-	}
-	detail := map[string]string{"reached": strconv.FormatBool(reached)}
-	if err != nil {
-		detail["error"] = err.Error()
-		s.log.Warn("could not ask the target user", "request", r.ID, "err", err)
-	}
-	next.UpdatedAt = s.clock.Now().UTC()
-	if err := s.store.UpdateRequest(ctx, &next, StatePending); err != nil {
-		s.log.Error("could not record confirmation state", "request", r.ID, "err", err)
-		return
-	}
-	*r = next
-	_, _ = s.audit(ctx, AuditConfirmAsked, r, "system", detail)
 }
 
 func describeMethods(ms []Method) string {

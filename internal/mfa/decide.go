@@ -78,9 +78,22 @@ func (s *Service) pending(ctx context.Context, id, action string) (*Request, err
 		return nil, err
 	}
 	if r.State != StatePending {
-		return r, Errorf(EConflict, "request %s is %s and can no longer be %s", r.ID, r.State, action)
+		return r, alreadyDecided(r, action)
 	}
 	return r, nil
+}
+
+// alreadyDecided is the conflict of acting on a request that is no longer
+// pending: it names who decided first, so a second approver pressing
+// Approve a moment later reads who approved.
+func alreadyDecided(r *Request, action string) error {
+	switch {
+	case r.Approver != nil && r.State != StateRejected && r.State != StateCancelled && r.State != StatePending:
+		return Errorf(EConflict, "%s already approved request %s (it is %s now)", r.Approver, r.ID, r.State)
+	case r.DecidedBy != nil && (r.State == StateRejected || r.State == StateCancelled):
+		return Errorf(EConflict, "%s already %s request %s", r.DecidedBy, r.State, r.ID)
+	}
+	return Errorf(EConflict, "request %s is %s and can no longer be %s", r.ID, r.State, action)
 }
 
 // ApproveInput is the approver's decision.
@@ -186,6 +199,10 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		return refuse(s.breakerRefusal(ctx, breaker, le))
 	}
 	if err != nil {
+		if Code(err) == EConflict && next != nil && next.State != StatePending {
+			// Another approver was faster: say who.
+			err = alreadyDecided(next, "approved")
+		}
 		return next, err
 	}
 	detail := map[string]string{"by": actor.String(), "verification": string(next.Verification)}
@@ -233,6 +250,9 @@ func (s *Service) Reject(ctx context.Context, actor Actor, id, note string) (*Re
 		n.State, n.DecidedBy, n.DecisionNote = StateRejected, &actor, strings.TrimSpace(note)
 	}, StatePending)
 	if err != nil {
+		if Code(err) == EConflict && next != nil && next.State != StatePending {
+			err = alreadyDecided(next, "rejected")
+		}
 		return next, err
 	}
 	if err := s.auditOrUndo(ctx, r, next, AuditRejected, actor.ID, map[string]string{"by": actor.String(), "note": next.DecisionNote}); err != nil {

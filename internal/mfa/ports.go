@@ -31,6 +31,9 @@ type Directory interface {
 	Privileges(ctx context.Context, userID string, watch []string) (Privileges, error)
 	// IsMemberOf reports whether the user is a transitive member of the group.
 	IsMemberOf(ctx context.Context, userID, groupID string) (bool, error)
+	// GroupMembers lists the users who are transitive members of the
+	// group (every page), in the directory's order.
+	GroupMembers(ctx context.Context, groupID string) ([]User, error)
 	// Manager returns the user's manager; ENotFound when there is none.
 	Manager(ctx context.Context, userID string) (User, error)
 }
@@ -113,13 +116,18 @@ type Step struct {
 }
 
 // Notifier tells people about requests. The Teams bot implements it; tests
-// use a recorder. Errors are logged and audited by the service, never fatal.
+// use a recorder. It is given to the Service once, at construction. The
+// service calls it only after a transition is stored and audited, never in
+// the middle of one; whom to tell about a new request (approvers, the
+// target user) the caller learns from Recipients and reports back with
+// Delivered. Errors are logged and audited by the service, never fatal.
 type Notifier interface {
-	// AskTarget asks the target user "Was this you?" and reports whether the
-	// user could be reached.
-	AskTarget(ctx context.Context, r *Request) (reached bool, err error)
-	// RequestChanged is called after every transition so cards stay in sync.
+	// RequestChanged is called after every committed transition so cards
+	// stay in sync.
 	RequestChanged(ctx context.Context, r *Request)
+	// Remind tells the approvers that r is still waiting, once, at half
+	// its lifetime.
+	Remind(ctx context.Context, r *Request)
 	// TellTarget tells the target user, after execution, what was reset.
 	TellTarget(ctx context.Context, r *Request) error
 	// DeliverTAP shows a Temporary Access Pass to the requester alone (a

@@ -120,6 +120,11 @@ type Request struct {
 
 	Result *Result `json:"result,omitempty"`
 
+	// Delivery is where the request card went, once the bot recorded it.
+	Delivery *Delivery `json:"delivery,omitempty"`
+	// Reminded is set once the approvers were reminded at half-life.
+	Reminded bool `json:"reminded,omitempty"`
+
 	CreatedAt time.Time `json:"createdAt"`
 	ExpiresAt time.Time `json:"expiresAt"`
 	UpdatedAt time.Time `json:"updatedAt"`

@@ -85,9 +85,6 @@ func NewService(p Policy, d Deps) *Service {
 // Policy returns the effective policy.
 func (s *Service) Policy() Policy { return s.policy }
 
-// SetNotifier replaces the notifier (the bot is built after the service).
-func (s *Service) SetNotifier(n Notifier) { s.notify = n }
-
 // NewRequestID returns a short random request id such as "R-7K3QW9".
 func NewRequestID() string {
 	const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ" // no 0/O, 1/I
@@ -176,11 +173,11 @@ func normalizeID(id string) string { return strings.ToUpper(strings.TrimSpace(id
 // NopNotifier does nothing.
 type NopNotifier struct{}
 
-// AskTarget reports the user unreachable.
-func (NopNotifier) AskTarget(context.Context, *Request) (bool, error) { return false, nil }
-
 // RequestChanged does nothing.
 func (NopNotifier) RequestChanged(context.Context, *Request) {}
+
+// Remind does nothing.
+func (NopNotifier) Remind(context.Context, *Request) {}
 
 // TellTarget does nothing.
 func (NopNotifier) TellTarget(context.Context, *Request) error { return nil }

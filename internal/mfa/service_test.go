@@ -48,6 +48,9 @@ func (e *env) request(t *testing.T, target string) *mfa.Request {
 	if err != nil {
 		t.Fatalf("request %s: %v", target, err)
 	}
+	if r, err = e.note.Deliver(ctx, e.svc, r, true); err != nil {
+		t.Fatalf("deliver %s: %v", target, err)
+	}
 	return r
 }
 

@@ -73,8 +73,14 @@ func (g *rig) restart() {
 	g.open()
 }
 
+// ask makes a request and delivers it as the bot would (every approver
+// reached, the target when marked reachable).
 func (g *rig) ask(actor mfa.Actor, target string) (*mfa.Request, error) {
-	return g.svc.Request(ctx, actor, mfa.RequestInput{Target: target, Reason: "caller says: lost phone"})
+	r, err := g.svc.Request(ctx, actor, mfa.RequestInput{Target: target, Reason: "caller says: lost phone"})
+	if err != nil {
+		return r, err
+	}
+	return g.note.Deliver(ctx, g.svc, r, true)
 }
 
 func (g *rig) mustAsk(actor mfa.Actor, target string) *mfa.Request {

@@ -41,7 +41,7 @@ type Directory struct {
 	// every user, 1 to 8 hours, as Microsoft's documented example).
 	Policy *mfa.TAPPolicy
 	// Fail, when it returns an error for an operation ("delete", "list",
-	// "revoke", "tap", "member", "privileges", "find", "manager"), makes
+	// "revoke", "tap", "member", "privileges", "find", "manager", "members" (with the group id)), makes
 	// that call fail.
 	Fail func(op, userID string) error
 }
@@ -256,6 +256,24 @@ func (d *Directory) IsMemberOf(ctx context.Context, userID, groupID string) (boo
 		}
 	}
 	return false, nil
+}
+
+// GroupMembers lists the seeded members of a group that are users, sorted
+// by id (the real directory's order is its own).
+func (d *Directory) GroupMembers(ctx context.Context, groupID string) ([]mfa.User, error) {
+	if err := d.call("members", groupID); err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []mfa.User
+	for id := range d.Groups[groupID] {
+		if u, ok := d.Users[id]; ok {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b mfa.User) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // Manager returns the seeded manager.

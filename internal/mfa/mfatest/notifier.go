@@ -7,12 +7,14 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// Notifier records what the service tells people.
+// Notifier records what the service tells people, and plays the bot's part
+// after a request is made (Deliver).
 type Notifier struct {
 	mu        sync.Mutex
-	Reachable map[string]bool // target ids the bot can reach
+	Reachable map[string]bool // user ids the bot can reach (targets and approvers)
 	Asked     []string        // request ids
 	Changes   []mfa.State
+	Reminded  []string // request ids
 	Told      []string
 	TAPs      map[string]string // request id → TAP value delivered
 	TAPErr    error
@@ -25,15 +27,25 @@ func NewNotifier() *Notifier {
 	return &Notifier{Reachable: map[string]bool{}, TAPs: map[string]string{}}
 }
 
-// AskTarget records the question.
-func (n *Notifier) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
+// Deliver does what the bot does after a request is made: it asks the
+// service whom to tell, "reaches" the ones marked Reachable (every approver
+// when approvers is true) and records the outcome with Delivered.
+func (n *Notifier) Deliver(ctx context.Context, svc *mfa.Service, r *mfa.Request, approvers bool) (*mfa.Request, error) {
+	rc, _ := svc.Recipients(ctx, r) // a failed listing reaches nobody
+	d := mfa.Delivery{Eligible: len(rc.Approvers)}
 	n.mu.Lock()
-	defer n.mu.Unlock()
-	if !n.Reachable[r.Target.ID] {
-		return false, nil
+	for _, a := range rc.Approvers {
+		if approvers || n.Reachable[a.ID] {
+			d.Approvers++
+		}
 	}
-	n.Asked = append(n.Asked, r.ID)
-	return true, nil
+	ask := mfa.TargetAsk{Tried: rc.AskTarget}
+	if rc.AskTarget && n.Reachable[r.Target.ID] {
+		ask.Reached = true
+		n.Asked = append(n.Asked, r.ID)
+	}
+	n.mu.Unlock()
+	return svc.Delivered(ctx, r.ID, d, ask)
 }
 
 // RequestChanged records the state.
@@ -41,6 +53,13 @@ func (n *Notifier) RequestChanged(ctx context.Context, r *mfa.Request) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.Changes = append(n.Changes, r.State)
+}
+
+// Remind records the reminder.
+func (n *Notifier) Remind(ctx context.Context, r *mfa.Request) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.Reminded = append(n.Reminded, r.ID)
 }
 
 // TellTarget records the notice.
