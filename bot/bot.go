@@ -12,12 +12,8 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"sync"
-	"sync/atomic"
-	"time"
 
-	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -41,6 +37,10 @@ type Config struct {
 	// never talked to, so they can be asked "Was this you?". Nil leaves
 	// such users unreachable.
 	Installer Installer
+	// Delivery is where request cards go: "personal" (each approver's
+	// personal chat), "conversation" (the approvals conversation once one
+	// is set; until then the personal chats) or "both", the default.
+	Delivery string
 }
 
 // Installer installs the bot for a user; internal/app implements it over
@@ -63,72 +63,20 @@ type Sender interface {
 
 var _ Sender = (*botframework.Connector)(nil)
 
-// Bot handles Teams activities. It is safe for concurrent use.
+// Bot handles Teams activities: the inbound side, over the service and the
+// Messenger it embeds. It is safe for concurrent use.
 type Bot struct {
-	cfg   Config
-	svc   *mfa.Service
-	state botstate.Store
-	send  Sender
-	log   *slog.Logger
+	*Messenger
+	svc *mfa.Service
 
-	// bg is the context of background work (executions, card updates); it
-	// is not tied to any HTTP request.
-	bg context.Context
-	wg sync.WaitGroup
-
-	cards *cardQueue // card syncs, on a bounded pool
-	pace  *pacer     // writes per conversation, within Teams' rate
-
-	// channel is the channel reference last stored, so an activity from the
-	// same place does not write it again.
-	channel atomic.Pointer[botstate.Channel]
-
-	seen     seenSet                     // activity ids seen by this replica
-	users    *lru[string, botstate.User] // aadObjectId → reference last stored, so a repeat does not read or write the store
+	seen     seenSet // activity ids seen by this replica
 	helpOnce sync.Once
 	help     json.RawMessage
 }
 
-var _ mfa.Notifier = (*Bot)(nil)
-
-// New returns a Bot and makes it the service's notifier. The bot reads and
-// changes requests through svc only; state keeps its own state (how to
-// reach people, posted cards, handled activities).
-func New(cfg Config, svc *mfa.Service, state botstate.Store, sender Sender, log *slog.Logger) *Bot {
-	if cfg.Name == "" {
-		cfg.Name = "mfabot"
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = mfa.SystemClock{}
-	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	b := &Bot{cfg: cfg, svc: svc, state: state, send: sender, log: log.With("component", "bot"), bg: context.Background(),
-		users: newLRU[string, botstate.User](maxCachedUsers), pace: newPacer(convBurst, convInterval, maxPaced)}
-	b.cards = newCardQueue(cardWorkers, maxQueuedSyncs, b.syncCards, func(fn func()) {
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			fn()
-		}()
-	}, b.log)
-	svc.SetNotifier(b)
-	return b
-}
-
-// Wait blocks until the background work started so far (executions of
-// approved requests, card updates) has finished. Call it on shutdown after
-// the HTTP server stopped taking requests.
-func (b *Bot) Wait() { b.wg.Wait() }
-
-func (b *Bot) now() time.Time { return b.cfg.Clock.Now().UTC() }
-
-// background runs fn off the request, tracked by Wait.
-func (b *Bot) background(fn func(ctx context.Context)) {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		fn(b.bg)
-	}()
+// New returns the Bot over m, which the service was built with as its
+// notifier (mfa.Deps.Notifier): the one wiring, made at construction. The
+// bot reads and changes requests through svc only.
+func New(m *Messenger, svc *mfa.Service) *Bot {
+	return &Bot{Messenger: m, svc: svc}
 }

@@ -268,6 +268,7 @@ func TestConcurrentApprovalsExecuteOnce(t *testing.T) {
 func TestRedeliveredActivitiesHaveOneEffect(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	h.say(approver, "help") // an approver the request reaches: no alert for that
 	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
 	act := h.ch.Invoke(agent, "", cards.VerbApprove, map[string]any{"requestId": r.ID, "verification": "video_id"})
 	first := respCard(t, h.send(act))

@@ -137,9 +137,10 @@ func newFuzzBot(f *testing.F) *fuzzBot {
 	clock := mfatest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	p := mfatest.Policy()
 	p.BreakerLimit = 1 << 30 // the breaker would stop approvals after 20 inputs
-	svc := mfa.NewService(p, mfa.Deps{Directory: fx.dir, Store: st, Clock: clock, Alerter: &mfatest.Alerter{},
+	m := bot.NewMessenger(bot.Config{AppID: fx.ch.AppID, Clock: clock}, st, fx.ch.Connector(), nil)
+	svc := mfa.NewService(p, mfa.Deps{Directory: fx.dir, Store: st, Notifier: m, Clock: clock, Alerter: &mfatest.Alerter{},
 		NewID: func() string { n++; return ids[(n-1)%len(ids)] }})
-	fx.bot = bot.New(bot.Config{AppID: fx.ch.AppID, Clock: clock}, svc, st, fx.ch.Connector(), nil)
+	fx.bot = bot.New(m, svc)
 	f.Cleanup(func() {
 		fx.bot.Wait()
 		st.Close()

@@ -41,9 +41,17 @@ type harness struct {
 	alerts *mfatest.Alerter
 	clock  *mfatest.Clock
 	logs   *syncbuf.Buffer // every log line of the service and the bot
+	// endpoint is the bot's HTTP endpoint, started on first use (postHTTP).
+	endpoint endpoint
 }
 
 func newHarness(t *testing.T, policy ...func(*mfa.Policy)) *harness {
+	t.Helper()
+	return newHarnessBot(t, nil, policy...)
+}
+
+// newHarnessBot is newHarness with the bot's configuration changed by botCfg.
+func newHarnessBot(t *testing.T, botCfg func(*bot.Config), policy ...func(*mfa.Policy)) *harness {
 	t.Helper()
 	p := mfatest.Policy()
 	for _, f := range policy {
@@ -56,9 +64,13 @@ func newHarness(t *testing.T, policy ...func(*mfa.Policy)) *harness {
 	h := &harness{t: t, ch: channeltest.New(t, channeltest.Config{}), dir: mfatest.Tenant(), store: st,
 		alerts: &mfatest.Alerter{}, clock: mfatest.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &syncbuf.Buffer{}}
 	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.svc = mfa.NewService(p, mfa.Deps{Directory: h.dir, Store: st, Alerter: h.alerts, Clock: h.clock, Log: log})
-	h.bot = bot.New(bot.Config{AppID: h.ch.AppID, Name: "mfabot", HelpText: "Questions: helpdesk-leads@contoso.com", Clock: h.clock},
-		h.svc, st, h.ch.Connector(), log)
+	cfg := bot.Config{AppID: h.ch.AppID, Name: "mfabot", HelpText: "Questions: helpdesk-leads@contoso.com", Clock: h.clock}
+	if botCfg != nil {
+		botCfg(&cfg)
+	}
+	m := bot.NewMessenger(cfg, st, h.ch.Connector(), log)
+	h.svc = mfa.NewService(p, mfa.Deps{Directory: h.dir, Store: st, Notifier: m, Alerter: h.alerts, Clock: h.clock, Log: log})
+	h.bot = bot.New(m, h.svc)
 	t.Cleanup(func() {
 		h.bot.Wait()
 		st.Close()

@@ -183,13 +183,18 @@ func (b *Bot) roleOf(ctx context.Context, r *mfa.Request, actor mfa.Actor, teams
 	if a.Checked && teamsID != "" {
 		b.rememberRole(ctx, actor.ID, teamsID, a.Approver)
 	}
+	return roleOfAccess(a), a.May()
+}
+
+// roleOfAccess is the card view of the view policy's answer.
+func roleOfAccess(a mfa.Access) cards.Role {
 	switch a.As {
 	case mfa.ViewRequester:
-		return cards.ViewRequester, true
+		return cards.ViewRequester
 	case mfa.ViewApprover:
-		return cards.ViewApprover, true
+		return cards.ViewApprover
 	}
-	return cards.ViewOther, a.May()
+	return cards.ViewOther
 }
 
 // execute runs an approved request in the background, off the invoke, so

@@ -36,14 +36,14 @@ func (b *Bot) cmdStatus(ctx context.Context, act *botframework.Activity, actor m
 	if cmd.RequestID == "" {
 		return b.statusList(ctx, act, actor, approver)
 	}
-	r, _, err := b.svc.See(ctx, actor, cmd.RequestID)
+	r, access, err := b.svc.See(ctx, actor, cmd.RequestID)
 	if err != nil {
 		return b.replyError(ctx, act, "Status", err)
 	}
 	if err := b.svc.Looked(ctx, actor, r, "status"); err != nil {
 		return b.replyError(ctx, act, "Status", err)
 	}
-	ref := requestCardRef(act, actor)
+	ref := requestCardRef(act, actor, roleOfAccess(access))
 	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {
 		return err
@@ -77,12 +77,14 @@ func (b *Bot) statusList(ctx context.Context, act *botframework.Activity, actor 
 		}
 		var others []string
 		for _, r := range pending {
-			if !mfa.SameID(r.Requester.ID, actor.ID) {
+			if !mfa.SameID(r.Requester.ID, actor.ID) && !mfa.SameID(r.Target.ID, actor.ID) {
 				others = append(others, statusLine(r))
 			}
 		}
 		if len(others) > 0 {
-			text += "\n\nWaiting for an approver:\n\n" + strings.Join(others, "\n\n")
+			text += "\n\nWaiting for your approval:\n\n" + strings.Join(others, "\n\n")
+		} else {
+			text += "\n\nNothing waits for your approval."
 		}
 	}
 	return b.replyText(ctx, act, text+"\n\nSay `status <request id>` to see one.")

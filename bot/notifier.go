@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -15,26 +16,19 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// AskTarget sends the target user "Was this you?" in their personal chat.
+// askTarget sends the target user "Was this you?" in their personal chat.
 // Teams can only reach users who have the app: the bot reaches a user it
 // has talked to before, and, with an Installer, one it has not, by
 // installing the app for them. It reports whether the question was sent.
-func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
-	u, err := b.state.User(ctx, r.Target.ID)
+func (b *Messenger) askTarget(ctx context.Context, r *mfa.Request) (bool, error) {
+	u, conv, err := b.reachUser(ctx, r.Target)
 	if err != nil {
-		if mfa.Code(err) != mfa.ENotFound {
-			return false, err
+		if mfa.Code(err) == mfa.ENotFound && b.cfg.Installer == nil {
+			return false, nil // never talked to the bot: not reachable, no error
 		}
-		if b.cfg.Installer == nil {
-			return false, nil
-		}
-		return b.askInstalled(ctx, r)
-	}
-	conv, err := b.personal(ctx, r.Target.ID, &u)
-	if err != nil {
 		return false, err
 	}
-	act := b.newMessage(&u, conv, "", botframework.CardAttachment(cards.Confirm(r, "", "")))
+	act := b.newMessage(u, conv, "", botframework.CardAttachment(cards.Confirm(r, "", "")))
 	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, act)
 	if err != nil {
 		return false, fmt.Errorf("ask target: %w", err)
@@ -43,49 +37,60 @@ func (b *Bot) AskTarget(ctx context.Context, r *mfa.Request) (bool, error) {
 	return true, nil
 }
 
-// askInstalled asks a target user the bot has never talked to: it installs
-// the app for them, then posts the question in the 1:1 chat that the
-// installation gives, through the service URL of the latest activity (the
-// edge accepts activities of the bot's own tenant only). The chat is kept
-// as the user's personal chat, so the notice after the reset reaches them.
-func (b *Bot) askInstalled(ctx context.Context, r *mfa.Request) (bool, error) {
+// reachUser returns how to reach u in their personal chat: the stored
+// reference, or, with an Installer, the chat of the app installed for them.
+func (b *Messenger) reachUser(ctx context.Context, u mfa.User) (*botstate.User, string, error) {
+	ref, err := b.state.User(ctx, u.ID)
+	if err == nil {
+		conv, err := b.personal(ctx, u.ID, &ref)
+		return &ref, conv, err
+	}
+	if mfa.Code(err) != mfa.ENotFound {
+		return nil, "", err
+	}
+	if b.cfg.Installer == nil {
+		return nil, "", mfa.Errorf(mfa.ENotFound, "%s never talked to the bot, so Teams cannot reach them", u.DisplayName)
+	}
+	return b.installedChat(ctx, u.ID, u.DisplayName)
+}
+
+// installedChat reaches a user the bot has never talked to: it installs
+// the app for them and returns the 1:1 chat that the installation gives,
+// reached through the service URL of the latest activity (the edge accepts
+// activities of the bot's own tenant only). The chat is kept as the user's
+// personal chat, so later messages (the notice after a reset, the next
+// request card) reach them.
+func (b *Messenger) installedChat(ctx context.Context, oid, name string) (*botstate.User, string, error) {
 	ch, err := b.state.Channel(ctx)
 	if err != nil {
 		if mfa.Code(err) == mfa.ENotFound {
-			return false, mfa.Errorf(mfa.EUnavailable, "the bot has not received anything from Teams yet, so it has no service URL to reach %s", r.Target.DisplayName)
+			return nil, "", mfa.Errorf(mfa.EUnavailable, "the bot has not received anything from Teams yet, so it has no service URL to reach %s", name)
 		}
-		return false, err
+		return nil, "", err
 	}
-	chat, err := b.cfg.Installer.InstallForUser(ctx, r.Target.ID)
+	chat, err := b.cfg.Installer.InstallForUser(ctx, oid)
 	if err != nil {
-		msg := "the app could not be installed for " + r.Target.DisplayName
+		msg := "the app could not be installed for " + name
 		var de *mfa.DirectoryError
 		if errors.As(err, &de) {
 			msg += ": " + de.Human()
 		}
-		return false, mfa.Wrap(mfa.Code(err), err, "%s", msg)
+		return nil, "", mfa.Wrap(mfa.Code(err), err, "%s", msg)
 	}
-	if !personalChatOf(chat, r.Target.ID) {
-		return false, mfa.Errorf(mfa.EInternal, "the app's chat with %s is not a 1:1 chat of theirs; the question was not sent", r.Target.DisplayName)
+	if !personalChatOf(chat, oid) {
+		return nil, "", mfa.Errorf(mfa.EInternal, "the app's chat with %s is not a 1:1 chat of theirs; nothing was sent", name)
 	}
-	ref := botframework.ConversationReference{ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID, Bot: channelAccount(ch.Bot), TenantID: ch.TenantID,
-		Conversation: schema.ConversationAccount{ID: chat, ConversationType: "personal", TenantID: ch.TenantID}}
-	id, err := b.send.SendToConversation(ctx, ch.ServiceURL, chat, ref.NewMessage("", botframework.CardAttachment(cards.Confirm(r, "", ""))))
-	if err != nil {
-		return false, fmt.Errorf("ask target in the installed app's chat: %w", err)
-	}
-	b.addCardRef(ctx, r.ID, botstate.Card{Kind: kindConfirm, ServiceURL: ch.ServiceURL, ConversationID: chat, ActivityID: id})
+	u := botstate.User{Bot: ch.Bot, ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID, TenantID: ch.TenantID, Personal: chat}
 	// Keep the chat unless an activity of the user arrived meanwhile (Teams
 	// sends one on installation) and stored a fuller reference.
-	if _, err := b.state.User(ctx, r.Target.ID); mfa.Code(err) == mfa.ENotFound {
+	if _, err := b.state.User(ctx, oid); mfa.Code(err) == mfa.ENotFound {
 		// The user's Teams id is unknown until they write; messages to the
 		// chat need only its id.
-		b.users.Delete(r.Target.ID)
-		b.putUser(ctx, r.Target.ID, botstate.User{Bot: ch.Bot, ServiceURL: ch.ServiceURL, ChannelID: ch.ChannelID,
-			TenantID: ch.TenantID, Personal: chat})
+		b.users.Delete(oid)
+		b.putUser(ctx, oid, u)
 	}
-	b.log.Info("asked the target user in the chat of the app installed for them", "request", r.ID)
-	return true, nil
+	b.log.Info("reached a user through the chat of the app installed for them", "user", oid)
+	return &u, chat, nil
 }
 
 // personalChatOf reports whether chat is a 1:1 chat of the user with the
@@ -105,18 +110,49 @@ func personalChatOf(chat, oid string) bool {
 }
 
 // RequestChanged brings every posted card of the request up to date, in the
-// background: the service calls it inside Teams turns that must answer fast.
-func (b *Bot) RequestChanged(ctx context.Context, r *mfa.Request) {
+// background: the service calls it after each committed transition, with
+// the request as committed, inside Teams turns that must answer fast.
+func (b *Messenger) RequestChanged(ctx context.Context, r *mfa.Request) {
+	req := *r
+	b.latestMu.Lock()
+	if last, ok := b.latest.Load(r.ID); !ok || !versionOf(&req).before(versionOf(last)) {
+		b.latest.Store(r.ID, &req)
+	}
+	b.latestMu.Unlock()
 	b.cards.schedule(b.bg, r.ID)
 }
 
-// syncCards renders the request as stored now and updates each of its
-// cards. One sync per request runs at a time, and each renders the latest
-// state, so an older state never overwrites a newer one.
-func (b *Bot) syncCards(ctx context.Context, id string) {
-	r, err := b.svc.Get(ctx, id)
-	if err != nil {
-		b.log.Error("card sync: request unreadable", "request", id, "err", err)
+// syncVersion orders the states of one request: by the time of the
+// transition, then by the lifecycle (a frozen clock gives equal times).
+type syncVersion struct {
+	at   time.Time
+	rank int
+}
+
+func versionOf(r *mfa.Request) syncVersion {
+	rank := 0
+	switch {
+	case r.State.Final():
+		rank = 3
+	case r.State == mfa.StateExecuting:
+		rank = 2
+	case r.State == mfa.StateApproved:
+		rank = 1
+	}
+	return syncVersion{at: r.UpdatedAt, rank: rank}
+}
+
+func (v syncVersion) before(o syncVersion) bool {
+	return v.at.Before(o.at) || v.at.Equal(o.at) && v.rank < o.rank
+}
+
+// syncCards renders the newest state of the request published and updates
+// each of its cards. The card queue runs one sync per request at a time.
+func (b *Messenger) syncCards(ctx context.Context, id string) {
+	b.latestMu.Lock()
+	r, ok := b.latest.Load(id)
+	b.latestMu.Unlock()
+	if !ok {
 		return
 	}
 	refs, err := b.state.Cards(ctx, id)
@@ -156,7 +192,7 @@ func (b *Bot) syncCards(ctx context.Context, id string) {
 
 // TellTarget tells the target user, in their personal chat, what was reset,
 // by whom and what to do if it was not them.
-func (b *Bot) TellTarget(ctx context.Context, r *mfa.Request) error {
+func (b *Messenger) TellTarget(ctx context.Context, r *mfa.Request) error {
 	u, err := b.reachable(ctx, r.Target.ID, "the user")
 	if err != nil {
 		return err
@@ -175,7 +211,7 @@ func (b *Bot) TellTarget(ctx context.Context, r *mfa.Request) error {
 
 // DeliverTAP shows a Temporary Access Pass to the requester, in their
 // personal chat and nowhere else. The value is never logged or stored.
-func (b *Bot) DeliverTAP(ctx context.Context, r *mfa.Request, tap mfa.TAP) error {
+func (b *Messenger) DeliverTAP(ctx context.Context, r *mfa.Request, tap mfa.TAP) error {
 	u, err := b.reachable(ctx, r.Requester.ID, "the requester")
 	if err != nil {
 		return err
@@ -196,7 +232,7 @@ func (b *Bot) DeliverTAP(ctx context.Context, r *mfa.Request, tap mfa.TAP) error
 }
 
 // reachable returns the reference of a user the bot must reach.
-func (b *Bot) reachable(ctx context.Context, oid, who string) (*botstate.User, error) {
+func (b *Messenger) reachable(ctx context.Context, oid, who string) (*botstate.User, error) {
 	u, err := b.state.User(ctx, oid)
 	if err != nil {
 		if mfa.Code(err) == mfa.ENotFound {
@@ -209,7 +245,7 @@ func (b *Bot) reachable(ctx context.Context, oid, who string) (*botstate.User, e
 
 // personal returns the user's 1:1 conversation with the bot, creating it
 // (Teams answers the existing one) when none is known yet.
-func (b *Bot) personal(ctx context.Context, oid string, u *botstate.User) (string, error) {
+func (b *Messenger) personal(ctx context.Context, oid string, u *botstate.User) (string, error) {
 	if u.Personal != "" {
 		return u.Personal, nil
 	}
@@ -229,7 +265,7 @@ func (b *Bot) personal(ctx context.Context, oid string, u *botstate.User) (strin
 }
 
 // newMessage addresses a message to a user's personal chat.
-func (b *Bot) newMessage(u *botstate.User, conv, text string, atts ...schema.Attachment) *botframework.Activity {
+func (b *Messenger) newMessage(u *botstate.User, conv, text string, atts ...schema.Attachment) *botframework.Activity {
 	ref := botframework.ConversationReference{ServiceURL: u.ServiceURL, ChannelID: u.ChannelID, Bot: channelAccount(u.Bot), User: channelAccount(u.User),
 		TenantID: u.TenantID, Conversation: schema.ConversationAccount{ID: conv, ConversationType: "personal", TenantID: u.TenantID}}
 	return ref.NewMessage(text, atts...)

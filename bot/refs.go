@@ -8,6 +8,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/mfabot/mfabot/bot/botstate"
+	"github.com/mfabot/mfabot/bot/cards"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -31,7 +32,7 @@ func channelAccount(a botstate.Account) schema.ChannelAccount {
 // rememberUser stores how to reach the sender of an activity, and where the
 // activity came from. It keeps the personal chat id already known when the
 // activity comes from elsewhere.
-func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
+func (b *Messenger) rememberUser(ctx context.Context, act *botframework.Activity) {
 	b.rememberChannel(ctx, act)
 	oid := act.From.AadObjectID
 	if oid == "" || act.From.ID == "" || act.ServiceURL == "" {
@@ -61,7 +62,7 @@ func (b *Bot) rememberUser(ctx context.Context, act *botframework.Activity) {
 }
 
 // putUser stores a user reference and reports whether it was stored.
-func (b *Bot) putUser(ctx context.Context, oid string, u botstate.User) bool {
+func (b *Messenger) putUser(ctx context.Context, oid string, u botstate.User) bool {
 	if err := b.state.PutUser(ctx, oid, u); err != nil {
 		b.log.Warn("could not store a user reference", "err", err)
 		return false
@@ -71,7 +72,7 @@ func (b *Bot) putUser(ctx context.Context, oid string, u botstate.User) bool {
 
 // rememberChannel stores the service URL, channel and tenant of an
 // inbound activity when they differ from the ones stored.
-func (b *Bot) rememberChannel(ctx context.Context, act *botframework.Activity) {
+func (b *Messenger) rememberChannel(ctx context.Context, act *botframework.Activity) {
 	if act.ServiceURL == "" || act.ChannelID == "" {
 		return
 	}
@@ -91,7 +92,7 @@ func (b *Bot) rememberChannel(ctx context.Context, act *botframework.Activity) {
 }
 
 // rememberRole keeps the approvers' Teams ids for refresh.userIds.
-func (b *Bot) rememberRole(ctx context.Context, oid, teamsID string, approver bool) {
+func (b *Messenger) rememberRole(ctx context.Context, oid, teamsID string, approver bool) {
 	if oid == "" || teamsID == "" {
 		return
 	}
@@ -111,7 +112,7 @@ func (b *Bot) rememberRole(ctx context.Context, oid, teamsID string, approver bo
 
 // refreshUserIDs are the users whose view of r Teams refreshes on its own:
 // the requester, then the known approvers, at most 60.
-func (b *Bot) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
+func (b *Messenger) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
 	ids := []string{}
 	if u, err := b.state.User(ctx, r.Requester.ID); err == nil && u.User.ID != "" {
 		ids = append(ids, u.User.ID)
@@ -136,7 +137,7 @@ func (b *Bot) refreshUserIDs(ctx context.Context, r *mfa.Request) []string {
 }
 
 // addCardRef records a posted card of a request.
-func (b *Bot) addCardRef(ctx context.Context, requestID string, c botstate.Card) {
+func (b *Messenger) addCardRef(ctx context.Context, requestID string, c botstate.Card) {
 	if c.ActivityID == "" {
 		b.log.Warn("the channel returned no id for a card; it cannot be updated", "request", requestID, "conversation", c.ConversationID)
 		return
@@ -147,17 +148,31 @@ func (b *Bot) addCardRef(ctx context.Context, requestID string, c botstate.Card)
 }
 
 // requestCardRef is the reference of a request card about to be posted in
-// reply to act: in a personal chat its one reader is the actor.
-func requestCardRef(act *botframework.Activity, actor mfa.Actor) botstate.Card {
+// reply to act: in a personal chat its one reader is the actor, whose view
+// is role.
+func requestCardRef(act *botframework.Activity, actor mfa.Actor, role cards.Role) botstate.Card {
 	ref := botstate.Card{Kind: kindRequest, ServiceURL: act.ServiceURL, ConversationID: act.Conversation.ID}
 	if act.Personal() {
-		ref.Viewer, ref.ViewerTeams = actor.ID, act.From.ID
+		ref.Viewer, ref.ViewerTeams, ref.Role = actor.ID, act.From.ID, roleName(role)
 	}
 	return ref
 }
 
+// roleName is how a view is stored with a card.
+func roleName(r cards.Role) string {
+	switch r {
+	case cards.ViewApprover:
+		return botstate.RoleApprover
+	case cards.ViewRequester:
+		return botstate.RoleRequester
+	case cards.ViewOther:
+		return botstate.RoleOther
+	}
+	return ""
+}
+
 // approvalsRef returns the approvals conversation, if one is registered.
-func (b *Bot) approvalsRef(ctx context.Context) (botframework.ConversationReference, error) {
+func (b *Messenger) approvalsRef(ctx context.Context) (botframework.ConversationReference, error) {
 	c, err := b.state.Approvals(ctx)
 	if err != nil {
 		return botframework.ConversationReference{}, err
@@ -175,7 +190,7 @@ func (b *Bot) approvalsRef(ctx context.Context) (botframework.ConversationRefere
 // approver's chat; in Teams an approver types "approvals here", which the
 // service authorises and audits first. In a channel the thread suffix is
 // dropped, so each request starts its own thread.
-func (b *Bot) SetApprovalsConversation(ctx context.Context, ref botframework.ConversationReference) error {
+func (b *Messenger) SetApprovalsConversation(ctx context.Context, ref botframework.ConversationReference) error {
 	c := botstate.Conversation{ServiceURL: ref.ServiceURL, ChannelID: ref.ChannelID, TenantID: ref.TenantID,
 		Bot: account(ref.Bot),
 		Conversation: botstate.ConversationDetail{ID: baseConversationID(ref.Conversation.ID),

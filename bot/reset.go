@@ -10,10 +10,11 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// cmdReset creates a request and posts its card here and, when configured,
-// in the approvals conversation.
+// cmdReset creates a request, delivers it to the approvers and the target
+// user, and answers with the requester's card, which says where it went.
 // A redelivery of a turn whose card never arrived posts the card of the
-// request that turn opened instead of opening a second one.
+// request that turn opened instead of opening a second one (delivering it
+// first if that turn did not get so far).
 func (b *Bot) cmdReset(ctx context.Context, t *turn, actor mfa.Actor, cmd Command) error {
 	act := t.act
 	var r *mfa.Request
@@ -38,15 +39,16 @@ func (b *Bot) cmdReset(ctx context.Context, t *turn, actor mfa.Actor, cmd Comman
 		b.log.Info("request created", "request", r.ID, "activity", act.ID)
 	}
 	t.request = r.ID
-	ref := requestCardRef(act, actor)
+	if r.Delivery == nil && r.State == mfa.StatePending {
+		r = b.deliver(ctx, r, act)
+	}
+	ref := requestCardRef(act, actor, cards.ViewRequester)
 	id, err := b.replyCardID(ctx, act, b.cardFor(ctx, r, ref))
 	if err != nil {
 		return err
 	}
 	ref.ActivityID = id
 	b.addCardRef(ctx, r.ID, ref)
-	b.postToApprovals(ctx, r, act.Conversation.ID)
-	b.postToManager(ctx, r)
 	// A change between rendering and recording the card (the user answering
 	// "Was this you?" at once) would otherwise be missed.
 	if cur, err := b.svc.Get(ctx, r.ID); err == nil && !cur.UpdatedAt.Equal(r.UpdatedAt) {
@@ -55,72 +57,30 @@ func (b *Bot) cmdReset(ctx context.Context, t *turn, actor mfa.Actor, cmd Comman
 	return nil
 }
 
-// postToApprovals posts the request card, proactively, to the approvals
-// conversation unless the request was made there.
-func (b *Bot) postToApprovals(ctx context.Context, r *mfa.Request, from string) {
-	ref, err := b.approvalsRef(ctx)
-	if err != nil {
-		if mfa.Code(err) != mfa.ENotFound {
-			b.log.Warn("approvals conversation unreadable", "err", err)
-		}
-		return
-	}
-	if baseConversationID(ref.Conversation.ID) == baseConversationID(from) {
-		return
-	}
-	c := botstate.Card{Kind: kindRequest, ServiceURL: ref.ServiceURL, ConversationID: ref.Conversation.ID}
-	if ref.Conversation.ConversationType == "personal" && ref.User.AadObjectID != "" {
-		c.Viewer, c.ViewerTeams = ref.User.AadObjectID, ref.User.ID
-	}
-	id, err := b.send.SendToConversation(ctx, ref.ServiceURL, ref.Conversation.ID, ref.NewCardMessage(b.cardFor(ctx, r, c)))
-	if err != nil {
-		b.log.Error("could not post the request to the approvals conversation", "request", r.ID, "err", err)
-		return
-	}
-	c.ActivityID = id
-	b.addCardRef(ctx, r.ID, c)
-}
-
-// postToManager posts the request card, with the Approve button, in the
-// personal chat of the target's manager when the manager policy gives them
-// a part and the bot can reach them.
-func (b *Bot) postToManager(ctx context.Context, r *mfa.Request) {
-	m, err := b.svc.ApprovingManager(ctx, r)
-	if err != nil {
-		return
-	}
-	u, err := b.reachable(ctx, m.ID, "the manager")
-	if err != nil {
-		b.log.Warn("the target's manager cannot be reached in Teams", "request", r.ID, "err", err)
-		return
-	}
-	conv, err := b.personal(ctx, m.ID, u)
-	if err != nil {
-		b.log.Warn("no personal chat with the target's manager", "request", r.ID, "err", err)
-		return
-	}
-	c := botstate.Card{Kind: kindRequest, ServiceURL: u.ServiceURL, ConversationID: conv, Viewer: m.ID, ViewerTeams: u.User.ID}
-	id, err := b.send.SendToConversation(ctx, u.ServiceURL, conv, b.newMessage(u, conv, "", botframework.CardAttachment(b.cardFor(ctx, r, c))))
-	if err != nil {
-		b.log.Warn("could not post the request to the target's manager", "request", r.ID, "err", err)
-		return
-	}
-	c.ActivityID = id
-	b.addCardRef(ctx, r.ID, c)
-}
-
 // cardFor renders the request card for where it is posted: the viewer's own
-// view in a personal chat, the base card (and Teams' refresh) elsewhere.
-func (b *Bot) cardFor(ctx context.Context, r *mfa.Request, c botstate.Card) cards.Card {
-	if c.Viewer == "" {
-		return b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewBase})
+// view in a personal chat (as stored with the card), the base card (and
+// Teams' refresh) elsewhere.
+func (b *Messenger) cardFor(ctx context.Context, r *mfa.Request, c botstate.Card) cards.Card {
+	v := cards.RequestView{Role: cards.ViewBase}
+	switch {
+	case c.Viewer == "":
+		for _, m := range c.Mentions {
+			v.Mentions = append(v.Mentions, cards.Mention{ID: m.ID, Name: m.Name})
+		}
+	case c.Role == botstate.RoleApprover:
+		v.Role = cards.ViewApprover
+	case c.Role == botstate.RoleRequester || c.Role == "" && mfa.SameID(c.Viewer, r.Requester.ID):
+		v.Role = cards.ViewRequester
+	case c.Role == botstate.RoleOther || mfa.SameID(c.Viewer, r.Target.ID):
+		v.Role = cards.ViewOther
 	}
-	role, _ := b.roleOf(ctx, r, mfa.Actor{ID: c.Viewer}, c.ViewerTeams) // the reader of their own chat
-	return b.requestCard(ctx, r, cards.RequestView{Role: role})
+	// A card stored without a role keeps the base view: its Refresh asks
+	// for the viewer's own.
+	return b.requestCard(ctx, r, v)
 }
 
 // requestCard renders a request card, with the users Teams refreshes.
-func (b *Bot) requestCard(ctx context.Context, r *mfa.Request, v cards.RequestView) cards.Card {
+func (b *Messenger) requestCard(ctx context.Context, r *mfa.Request, v cards.RequestView) cards.Card {
 	if r.State == mfa.StatePending {
 		v.RefreshUserIDs = b.refreshUserIDs(ctx, r)
 	}

@@ -33,7 +33,7 @@ func tapKey(requestID string) string { return requestID + "#tap" }
 
 // rememberTAP records where a pass was shown, so the message can be
 // replaced when the pass expires or is passed on.
-func (b *Bot) rememberTAP(ctx context.Context, r *mfa.Request, u *botstate.User, conv, activityID string) {
+func (b *Messenger) rememberTAP(ctx context.Context, r *mfa.Request, u *botstate.User, conv, activityID string) {
 	if activityID == "" {
 		b.log.Warn("the channel returned no id for the temporary access pass message; it cannot be removed from the chat later", "request", r.ID)
 		return
@@ -46,7 +46,7 @@ func (b *Bot) rememberTAP(ctx context.Context, r *mfa.Request, u *botstate.User,
 
 // removeTAP replaces the TAP message with a card without the pass and
 // records that it did. It reports whether a message was replaced.
-func (b *Bot) removeTAP(ctx context.Context, r *mfa.Request, why string) (bool, error) {
+func (b *Messenger) removeTAP(ctx context.Context, r *mfa.Request, why string) (bool, error) {
 	refs, err := b.state.Cards(ctx, tapKey(r.ID))
 	if err != nil {
 		return false, err

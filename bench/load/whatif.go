@@ -67,7 +67,6 @@ func serveWhatIf(ctx context.Context, whatIfs string) error {
 	if on[whatIfOnceMem] || on[whatIfUsersMem] {
 		st = &memStore{Store: db, once: on[whatIfOnceMem], users: on[whatIfUsersMem], seen: map[string]time.Time{}, vals: map[string]botstate.User{}}
 	}
-	svc := mfa.NewService(cfg.Policy, mfa.Deps{Store: db, Log: log})
 	cred, err := botframework.NewBotCredential(cfg.Bot.AppType, cfg.Bot.AppID, cfg.Bot.AppPassword, cfg.Bot.AppTenantID, cfg.Bot.CertificatePath, cfg.Bot.LoginURL)
 	if err != nil {
 		return err
@@ -78,7 +77,8 @@ func serveWhatIf(ctx context.Context, whatIfs string) error {
 	validator := botframework.NewValidator(botframework.ValidatorConfig{
 		AppID: cfg.Bot.AppID, TenantID: cfg.Bot.AppTenantID, OpenIDMetadataURL: cfg.Bot.OpenIDMetadata, Logger: log,
 	})
-	b := bot.New(bot.Config{AppID: cfg.Bot.AppID, Name: cfg.BotName}, svc, st, connector, log)
+	m := bot.NewMessenger(bot.Config{AppID: cfg.Bot.AppID, Name: cfg.BotName}, st, connector, log)
+	b := bot.New(m, mfa.NewService(cfg.Policy, mfa.Deps{Store: db, Notifier: m, Log: log}))
 	auth := &authCache{v: validator, on: on[whatIfAuthCache], ok: map[string]time.Time{}}
 	srv := server.New(server.Config{Bot: b, Auth: server.AuthFunc(auth.check), Ready: db.Ping, Log: log})
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.BindAddress, strconv.Itoa(cfg.Port)))

@@ -120,6 +120,29 @@ type Card struct {
 	// buttons included, instead of the base card every viewer shares.
 	Viewer      string `json:"viewer,omitempty"`
 	ViewerTeams string `json:"viewerTeams,omitempty"`
+	// Role is the viewer's part in the request when the card was posted
+	// (RoleApprover, RoleRequester, RoleOther), so an update renders their
+	// view without asking the directory again. The service checks every
+	// action anyway: a button left to someone who left the group does
+	// nothing.
+	Role string `json:"role,omitempty"`
+	// Mentions are the approvers a card in a channel or group chat
+	// @mentions while the request waits.
+	Mentions []Mention `json:"mentions,omitempty"`
+}
+
+// Viewer roles of a Card.
+const (
+	RoleApprover  = "approver"
+	RoleRequester = "requester"
+	RoleOther     = "other"
+)
+
+// Mention is a person a card @mentions: their Teams id when known, else
+// their Entra object id, and their name.
+type Mention struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Conversation is a conversation the bot writes to without being spoken

@@ -37,6 +37,9 @@ type RequestView struct {
 	// Empty: refresh.userIds is left out, and Teams refreshes the card
 	// for everyone in a conversation of up to 60 members.
 	RefreshUserIDs []string
+	// Mentions are the approvers a pending base card @mentions (in a
+	// channel or group chat).
+	Mentions []Mention
 }
 
 // MaxRefreshUsers is Teams' limit on refresh.userIds.
@@ -115,13 +118,23 @@ func Request(r *mfa.Request, v RequestView) Card {
 			)
 		case ViewRequester:
 			body = append(body, text("You asked for this reset; another person must approve it.", subtle, small))
+			body = append(body, deliveryLine(r)...)
 			actions = append(actions, execute("Cancel request", VerbCancel, r.ID, func(e element) { e["style"] = "destructive" }))
 		case ViewBase:
 			body = append(body, text("Approvers and the requester see their buttons after a refresh.", subtle, small))
 			actions = append(actions, execute("Refresh", VerbRefresh, r.ID))
 		}
 	}
+	var mentions []element
+	if pending && v.Role == ViewBase {
+		var line []element
+		line, mentions = mentionLine(v.Mentions)
+		body = append(body, line...)
+	}
 	c := newCard(body, actions)
+	if len(mentions) > 0 {
+		c["msteams"].(element)["entities"] = mentions
+	}
 	if pending {
 		ids := v.RefreshUserIDs
 		if len(ids) > MaxRefreshUsers {

@@ -29,7 +29,7 @@ func cliEnv(t *testing.T) (*wiring, *graphfake.Server, *bytes.Buffer, string) {
 	cfg := demoConfig(db)
 	cfg.Operator = "ada@contoso.com"
 	var term bytes.Buffer
-	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, &term)
+	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, terminalNotifier(&term))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,10 +43,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // serve, for the demo.
 func ServeLocal(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.Directory, mail mfa.Mailer,
 	ln net.Listener, v *botframework.Validator, sender bot.Sender, ready chan<- *bot.Bot) error {
-	w, err := wireWith(ctx, cfg, log, dir, mail, nil)
+	o := botOptions{listener: ln, validator: v, sender: sender, name: cfg.BotName, ready: ready}
+	w, err := wireBot(ctx, cfg, log, dir, mail, o)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	return runBot(ctx, w, botOptions{listener: ln, validator: v, sender: sender, name: cfg.BotName, ready: ready})
+	return runBot(ctx, w, o)
 }

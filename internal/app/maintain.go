@@ -7,7 +7,8 @@ import (
 
 // maintain does the service's periodic work until ctx ends: at once and
 // then every interval it finishes resets a crash left executing, runs
-// requests left approved, and expires pending requests whose time is up.
+// requests left approved, reminds the approvers of requests pending for
+// half their lifetime, and expires pending requests whose time is up.
 func maintain(ctx context.Context, w *wiring, every time.Duration) {
 	jobs := []struct {
 		what string
@@ -15,6 +16,7 @@ func maintain(ctx context.Context, w *wiring, every time.Duration) {
 	}{
 		{"resumed interrupted resets", w.svc.Resume},
 		{"ran requests left approved", w.svc.ResumeApproved},
+		{"reminded approvers of requests at half-life", w.svc.RemindDue},
 		{"expired requests", w.svc.ExpireDue},
 	}
 	t := time.NewTicker(every)

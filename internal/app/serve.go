@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
@@ -31,11 +30,6 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w, err := wireWith(ctx, cfg, log, dir, mail, nil)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
 	validator, connector, err := botEdge(cfg, log, nil)
 	if err != nil {
 		return err
@@ -55,9 +49,19 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 	if warn := cfg.LoginTenantWarning(); warn != "" {
 		log.Warn(warn)
 	}
+	o := botOptions{listener: ln, metrics: mln, validator: validator, sender: connector, name: cfg.BotName,
+		installer: newInstaller(dir, cfg.TeamsCatalogAppID)}
+	w, err := wireBot(ctx, cfg, log, dir, mail, o)
+	if err != nil {
+		ln.Close()
+		if mln != nil {
+			mln.Close()
+		}
+		return err
+	}
+	defer w.Close()
 	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType, "cloud", cfg.Cloud)
-	return runBot(ctx, w, botOptions{listener: ln, metrics: mln, validator: validator, sender: connector, name: cfg.BotName,
-		installer: newInstaller(dir, cfg.TeamsCatalogAppID)})
+	return runBot(ctx, w, o)
 }
 
 // botEdge builds the Bot Framework edge from the configuration: the
@@ -112,9 +116,8 @@ type botOptions struct {
 // finish.
 func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	log := w.log
-	b := bot.New(bot.Config{AppID: w.cfg.Bot.AppID, Name: o.name, Installer: o.installer}, w.svc, w.store, o.sender, log)
-	reg := prometheus.NewRegistry()
-	w.svc.SetNotifier(newCountingNotifier(b, reg))
+	b := bot.New(w.msgr, w.svc)
+	reg := w.reg
 	auth := server.AuthFunc(func(ctx context.Context, h string, act *botframework.Activity) error {
 		_, err := o.validator.Authenticate(ctx, h, act)
 		return err

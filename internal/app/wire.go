@@ -7,6 +7,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/alert"
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -21,6 +24,10 @@ type wiring struct {
 	dir   mfa.Directory
 	mail  mfa.Mailer
 	svc   *mfa.Service
+	// msgr and reg are the Teams side the service notifies, and the
+	// metrics it counts into (wireBot only).
+	msgr *bot.Messenger
+	reg  *prometheus.Registry
 	// alerts delivers security alerts in the background; nil without a
 	// webhook.
 	alerts *alert.Queue
@@ -39,6 +46,21 @@ func (w *wiring) Close() error {
 	return w.store.Close()
 }
 
+// notifierFunc builds the service's notifier over the opened store: the
+// one notifier, given to the service at construction.
+type notifierFunc func(st store.Store) mfa.Notifier
+
+// terminalNotifier is the operator CLI's notifier: a Temporary Access Pass
+// is shown on terminal, when there is one.
+func terminalNotifier(terminal io.Writer) notifierFunc {
+	return func(store.Store) mfa.Notifier {
+		if terminal == nil {
+			return mfa.NopNotifier{}
+		}
+		return cliNotifier{out: terminal}
+	}
+}
+
 // wire builds store, directory and service. terminal, when set, is where the
 // CLI shows a Temporary Access Pass.
 func wire(ctx context.Context, cfg config.Config, terminal io.Writer) (*wiring, error) {
@@ -47,11 +69,28 @@ func wire(ctx context.Context, cfg config.Config, terminal io.Writer) (*wiring, 
 	if err != nil {
 		return nil, err
 	}
-	return wireWith(ctx, cfg, log, dir, mail, terminal)
+	return wireWith(ctx, cfg, log, dir, mail, terminalNotifier(terminal))
 }
 
-// wireWith builds the service over a given directory (demo and tests).
-func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.Directory, mail mfa.Mailer, terminal io.Writer) (*wiring, error) {
+// wireBot builds the service for the bot: its notifier is the bot's
+// Messenger, counted for /metrics, wired once, here.
+func wireBot(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.Directory, mail mfa.Mailer, o botOptions) (*wiring, error) {
+	reg := prometheus.NewRegistry()
+	var m *bot.Messenger
+	w, err := wireWith(ctx, cfg, log, dir, mail, func(st store.Store) mfa.Notifier {
+		m = bot.NewMessenger(bot.Config{AppID: cfg.Bot.AppID, Name: o.name, Installer: o.installer, Delivery: cfg.ApprovalDelivery}, st, o.sender, log)
+		return newCountingNotifier(m, reg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.msgr, w.reg = m, reg
+	return w, nil
+}
+
+// wireWith builds the service over a given directory (demo and tests), with
+// the notifier notify builds (nil: none).
+func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.Directory, mail mfa.Mailer, notify notifierFunc) (*wiring, error) {
 	st, err := openStore(ctx, cfg.Database, log)
 	if err != nil {
 		return nil, err
@@ -63,8 +102,8 @@ func wireWith(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.
 		alerter = alerts
 	}
 	var notifier mfa.Notifier = mfa.NopNotifier{}
-	if terminal != nil {
-		notifier = cliNotifier{out: terminal}
+	if notify != nil {
+		notifier = notify(st)
 	}
 	svc := mfa.NewService(cfg.Policy, mfa.Deps{Directory: dir, Store: st, Notifier: notifier, Alerter: alerter, Mailer: mail, Log: log})
 	return &wiring{cfg: cfg, log: log, store: st, dir: dir, mail: mail, svc: svc, alerts: alerts}, nil

@@ -71,10 +71,14 @@ type Config struct {
 	// catalog (MFABOT_TEAMS_CATALOG_APP_ID); when set, the bot installs
 	// itself for a target user it cannot reach, to ask "Was this you?".
 	TeamsCatalogAppID string
-	Bot               Bot
-	Graph             Graph
-	Manifest          Manifest
-	Policy            mfa.Policy
+	// ApprovalDelivery is where request cards go (MFABOT_APPROVAL_DELIVERY):
+	// "personal" (each approver's chat), "conversation" (the approvals
+	// conversation once one is set) or "both" (the default).
+	ApprovalDelivery string
+	Bot              Bot
+	Graph            Graph
+	Manifest         Manifest
+	Policy           mfa.Policy
 
 	// values holds each setting's effective value in its documented form,
 	// sources where it came from and invalid what was wrong with it, for

@@ -154,6 +154,8 @@ var settings = []Setting{
 		Kind: mailbox(func(c *Config, v string) { c.Policy.MailFrom = v })},
 	{Name: "MFABOT_TEAMS_CATALOG_APP_ID", Section: SectionPolicy, Meaning: "the app's id in your org's Teams app catalog",
 		Kind: guid(func(c *Config, v string) { c.TeamsCatalogAppID = v })},
+	{Name: "MFABOT_APPROVAL_DELIVERY", Section: SectionPolicy, Default: "both", Meaning: "where request cards go: approvers' personal chats, the approvals conversation, or both",
+		Kind: oneOf(func(c *Config, v string) { c.ApprovalDelivery = v }, "both", "personal", "conversation")},
 	{Name: "MFABOT_OPERATOR", Section: SectionPolicy, Required: Reset, Meaning: "the CLI operator's UPN, recorded in the audit",
 		Kind: text(func(c *Config, v string) { c.Operator = v })},
 	{Name: "MFABOT_DATABASE", Section: SectionPolicy, Default: "mfabot.db", Secret: true, Meaning: "an SQLite file or a postgres:// URL",

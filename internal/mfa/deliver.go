@@ -46,16 +46,17 @@ func (s *Service) Recipients(ctx context.Context, r *Request) (Recipients, error
 	}
 	seen := map[string]bool{}
 	for _, u := range members {
-		if u.ID == "" || seen[u.ID] || u.ID == r.Requester.ID || u.ID == r.Target.ID || !u.AccountEnabled {
+		id := strings.ToLower(u.ID)
+		if id == "" || seen[id] || SameID(u.ID, r.Requester.ID) || SameID(u.ID, r.Target.ID) || !u.AccountEnabled {
 			continue
 		}
-		seen[u.ID] = true
+		seen[id] = true
 		rc.Approvers = append(rc.Approvers, u)
 	}
 	slices.SortStableFunc(rc.Approvers, func(a, b User) int {
 		return cmp.Or(strings.Compare(strings.ToLower(a.DisplayName), strings.ToLower(b.DisplayName)), strings.Compare(a.ID, b.ID))
 	})
-	if rc.Manager != nil && (seen[rc.Manager.ID] || rc.Manager.ID == r.Requester.ID || rc.Manager.ID == r.Target.ID) {
+	if rc.Manager != nil && (seen[strings.ToLower(rc.Manager.ID)] || SameID(rc.Manager.ID, r.Requester.ID) || SameID(rc.Manager.ID, r.Target.ID)) {
 		rc.Manager = nil
 	}
 	return rc, nil
@@ -67,6 +68,9 @@ type Delivery struct {
 	Approvers int `json:"approvers"`
 	// Eligible is how many approvers may act on it (Recipients.Approvers).
 	Eligible int `json:"eligible"`
+	// Unreachable is how many approvers the bot tried and could not reach
+	// (never talked to it, and it cannot install itself for them).
+	Unreachable int `json:"unreachable,omitempty"`
 	// Conversation is the kind of the approvals conversation that got the
 	// card ("channel", "groupChat", "personal"), empty when none did.
 	Conversation string `json:"conversation,omitempty"`
@@ -115,7 +119,7 @@ func (s *Service) Delivered(ctx context.Context, id string, d Delivery, ask Targ
 		_, _ = s.audit(ctx, AuditConfirmAsked, next, "system", detail)
 	}
 	_, _ = s.audit(ctx, AuditDelivered, next, "system", map[string]string{
-		"approvers": strconv.Itoa(d.Approvers), "eligible": strconv.Itoa(d.Eligible), "conversation": d.Conversation, "manager": strconv.FormatBool(d.Manager)})
+		"approvers": strconv.Itoa(d.Approvers), "eligible": strconv.Itoa(d.Eligible), "unreachable": strconv.Itoa(d.Unreachable), "conversation": d.Conversation, "manager": strconv.FormatBool(d.Manager)})
 	if !d.Reached() {
 		s.raise(ctx, Alert{Kind: "no_approver_reached", RequestID: r.ID, Target: r.Target.UPN, Actor: r.Requester.String(),
 			Summary: fmt.Sprintf("Nobody can approve request %s (MFA reset of %s by %s): no approver has a chat with mfabot and no approvals channel is set. Ask an approver to open a chat with mfabot, or type \"approvals here\" in the approvers' channel.", r.ID, r.Target.UPN, r.Requester)})

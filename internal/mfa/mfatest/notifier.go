@@ -37,6 +37,8 @@ func (n *Notifier) Deliver(ctx context.Context, svc *mfa.Service, r *mfa.Request
 	for _, a := range rc.Approvers {
 		if approvers || n.Reachable[a.ID] {
 			d.Approvers++
+		} else {
+			d.Unreachable++
 		}
 	}
 	ask := mfa.TargetAsk{Tried: rc.AskTarget}

@@ -101,8 +101,9 @@ func testBotCards(t *testing.T, s Store, _ *Clock) {
 		t.Fatalf("no cards yet: %v %v, want an empty slice", cs, err)
 	}
 	chat := botstate.Card{Kind: botstate.CardRequest, ServiceURL: "https://smba.example/", ConversationID: "a:2", ActivityID: "1",
-		Viewer: "oid-alice", ViewerTeams: "29:alice"}
-	channel := botstate.Card{Kind: botstate.CardRequest, ServiceURL: "https://smba.example/", ConversationID: "19:chan@thread.tacv2", ActivityID: "7"}
+		Viewer: "oid-alice", ViewerTeams: "29:alice", Role: botstate.RoleApprover}
+	channel := botstate.Card{Kind: botstate.CardRequest, ServiceURL: "https://smba.example/", ConversationID: "19:chan@thread.tacv2", ActivityID: "7",
+		Mentions: []botstate.Mention{{ID: "29:ada", Name: "Ada Approver"}, {ID: "oid-abe", Name: "Abe Approver"}}}
 	confirm := botstate.Card{Kind: botstate.CardConfirm, ServiceURL: "https://smba.example/", ConversationID: "a:1", ActivityID: "9"}
 	for _, c := range []botstate.Card{channel, chat, confirm} {
 		if err := s.AddCard(ctx, "R-1", c); err != nil {
