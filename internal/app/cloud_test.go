@@ -90,20 +90,21 @@ func TestServeWithMicrosoftsDocumentedValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, err := wireWith(context.Background(), cfg, logger, dir, dir, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
 			ready := make(chan *bot.Bot, 1)
+			o := botOptions{listener: ln, validator: validator, sender: connector, name: "mfabot", ready: ready}
+			w, err := wireBot(context.Background(), cfg, logger, dir, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
-				done <- runBot(ctx, w, botOptions{listener: ln, validator: validator, sender: connector, name: "mfabot", ready: ready})
+				done <- runBot(ctx, w, o)
 			}()
 			<-ready
 			defer func() {

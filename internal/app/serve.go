@@ -116,6 +116,9 @@ type botOptions struct {
 // finish.
 func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	log := w.log
+	if w.msgr == nil {
+		return errors.New("run bot: the service was not wired for the bot (wireBot)")
+	}
 	b := bot.New(w.msgr, w.svc)
 	reg := w.reg
 	auth := server.AuthFunc(func(ctx context.Context, h string, act *botframework.Activity) error {
