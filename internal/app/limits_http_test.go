@@ -30,10 +30,6 @@ func replica(t *testing.T, ch *channeltest.Channel, fake *graphfake.Server, db s
 	cfg := demoConfig(db)
 	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
 	mod(&cfg.Policy)
-	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +38,16 @@ func replica(t *testing.T, ch *channeltest.Channel, fake *graphfake.Server, db s
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan *bot.Bot, 1)
+	o := botOptions{listener: ln, metrics: mln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready}
+	w, err := wireBot(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- runBot(ctx, w, botOptions{listener: ln, metrics: mln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready})
+		done <- runBot(ctx, w, o)
 	}()
 	<-ready
 	t.Cleanup(func() {

@@ -117,6 +117,9 @@ type botOptions struct {
 func runBot(ctx context.Context, w *wiring, o botOptions) error {
 	log := w.log
 	if w.msgr == nil {
+		if o.ready != nil {
+			close(o.ready) // a caller waiting for the bot gets nil, not a hang
+		}
 		return errors.New("run bot: the service was not wired for the bot (wireBot)")
 	}
 	b := bot.New(w.msgr, w.svc)
