@@ -19,7 +19,7 @@ func TestRecipientsAreTheApproversButNeitherRequesterNorTarget(t *testing.T) {
 	g.dir.AddMember(mfatest.ApproverGroup, "u-left")
 	g.dir.AddMember(mfatest.ApproverGroup, mfatest.AliceID)    // the target, in the group
 	g.dir.AddMember(mfatest.HelpdeskGroup, mfatest.ApproverID) // an approver who asks
-	r, err := g.svc.Request(ctx, mfatest.Approver, mfa.RequestInput{Target: "alice@contoso.com", Reason: "x"})
+	r, err := g.svc.Request(ctx, mfatest.Approver, mfa.RequestInput{Target: "bob@contoso.com", Reason: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +31,9 @@ func TestRecipientsAreTheApproversButNeitherRequesterNorTarget(t *testing.T) {
 	for _, u := range rc.Approvers {
 		names = append(names, u.DisplayName)
 	}
-	// Ada asked (she may not approve her own), Alice is the target, Lee's
-	// account is disabled: Abe alone may act.
+	// Ada asked (she may not approve her own), Lee's account is disabled:
+	// Abe alone may act. (A target in the approver group is refused before
+	// any request is made.)
 	if strings.Join(names, ",") != "Abe Approver" || !rc.AskTarget {
 		t.Fatalf("approvers %v, ask target %v", names, rc.AskTarget)
 	}
