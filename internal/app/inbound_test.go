@@ -29,20 +29,21 @@ func TestInboundRefusalsThroughTheEndpoint(t *testing.T) {
 	}
 	cfg := demoConfig(filepath.Join(t.TempDir(), "mfabot.db"))
 	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
-	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan *bot.Bot, 1)
+	o := botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready}
+	w, err := wireBot(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- runBot(ctx, w, botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready})
+		done <- runBot(ctx, w, o)
 	}()
 	<-ready
 	defer func() {
