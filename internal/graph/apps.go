@@ -65,6 +65,10 @@ func (r *privReader) servicePrincipal(spID, label string) {
 		roles, rolesE = r.d.listAll(r.ctx, "list the role assignments of "+label, PermRoleRead,
 			query("/roleManagement/directory/roleAssignments", "$filter", "principalId eq '"+spID+"'", "$expand", "roleDefinition"))
 	})
+	// A service principal can own groups: whoever acts as it decides who
+	// is in them (the bot's own groups, a role-assignable group, a group
+	// nested in the bot's groups).
+	wg.Go(func() { r.spOwned(spID, label) })
 	grants, grantE = r.d.listAll(r.ctx, "list the permissions of "+label, PermAppRead, "/servicePrincipals/"+spID+"/appRoleAssignments")
 	wg.Wait()
 	var powers []string
@@ -126,4 +130,26 @@ func (r *privReader) appRoleValue(resourceID, roleID string) (string, bool) {
 	}
 	v, ok := roles[strings.ToLower(roleID)]
 	return v, ok && v != ""
+}
+
+// spOwned judges the groups a service principal the user controls owns, as
+// if the user owned them.
+func (r *privReader) spOwned(spID, label string) {
+	os, err := r.d.listAll(r.ctx, "list what "+label+" owns", PermAppRead,
+		query("/servicePrincipals/"+spID+"/ownedObjects", "$select", "id,displayName,isAssignableToRole"))
+	if err != nil {
+		r.unread("what "+label+" (owned by the user) owns", err)
+		return
+	}
+	for _, o := range os {
+		if o.kind() != "group" {
+			// Applications a service principal owns are not followed
+			// (SECURITY.md, what is not covered).
+			continue
+		}
+		id, _ := o.str("id")
+		if r.group(o, "owner through "+label, " (owned by "+label+")") {
+			r.nested(id, "owner of the nested group "+o.name()+" through "+label)
+		}
+	}
 }

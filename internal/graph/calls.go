@@ -40,6 +40,7 @@ var callPermissions = func() map[string]string {
 		"GET /v1.0/servicePrincipals":                                                                           PermAppRead,
 		"GET /v1.0/servicePrincipals/{sp}":                                                                      PermAppRead,
 		"GET /v1.0/servicePrincipals/{sp}/appRoleAssignments":                                                   PermAppRead,
+		"GET /v1.0/servicePrincipals/{sp}/ownedObjects":                                                         PermAppRead,
 		"GET /v1.0/users/{user}/teamwork/installedApps":                                                         PermTeamsAppInstall,
 		"POST /v1.0/users/{user}/teamwork/installedApps":                                                        PermTeamsAppInstall,
 		"GET /v1.0/users/{user}/teamwork/installedApps/{installation}/chat":                                     PermTeamsAppInstall,

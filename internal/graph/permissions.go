@@ -28,7 +28,9 @@ const (
 	// https://learn.microsoft.com/en-us/graph/api/privilegedaccessgroup-list-assignmentscheduleinstances
 	PermPIMGroupAssignmentRead = "PrivilegedAssignmentSchedule.Read.AzureADGroup"
 	// PermAppRead reads service principals and the permissions granted to
-	// them. https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-approleassignments
+	// them, and the groups they own.
+	// https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-approleassignments
+	// https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-ownedobjects
 	PermAppRead         = "Application.Read.All"
 	PermMailSend        = "Mail.Send"
 	PermHardwareOATH    = "UserAuthMethod-HardwareOATH.ReadWrite.All"
@@ -56,8 +58,8 @@ var Permissions = []Permission{
 		"GET identityGovernance/privilegedAccess/group/eligibilitySchedules, eligibilityScheduleInstances"},
 	{"PIM for Groups: assigned membership or ownership", PermPIMGroupAssignmentRead,
 		"GET identityGovernance/privilegedAccess/group/assignmentSchedules, assignmentScheduleInstances"},
-	{"Apps and service principals the user owns, and the permissions they hold", PermAppRead,
-		"GET /servicePrincipals?$filter=appId eq '…', /servicePrincipals/{id}, /servicePrincipals/{id}/appRoleAssignments"},
+	{"Apps and service principals the user owns, the permissions they hold and the groups they own", PermAppRead,
+		"GET /servicePrincipals?$filter=appId eq '…', /servicePrincipals/{id}, /servicePrincipals/{id}/appRoleAssignments, /servicePrincipals/{id}/ownedObjects"},
 	{"Notify users by mail (optional; grant it in Exchange Online RBAC for Applications, scoped to the sender mailbox — see Mail)", PermMailSend, "POST /users/{from}/sendMail"},
 	{"Install mfabot for a target user so they can be asked 'Was this you?', or for an approver so they get requests (optional)", PermTeamsAppInstall,
 		"POST /users/{id}/teamwork/installedApps, GET installedApps?$expand=teamsApp&$filter=teamsApp/id eq '…', GET installedApps/{id}/chat; lets the app install only itself"},

@@ -211,3 +211,63 @@ func TestExternalMemberIsSeen(t *testing.T) {
 		t.Fatalf("%+v (%s) %v", u, u.External(), err)
 	}
 }
+
+// TestPrivilegesThroughAGroupTheOwnedAppOwns: a service principal can own a
+// group, and whoever owns the app acts as it (adds a credential), so they
+// decide who is in that group. An app with no role and no strong
+// permission that owns the helpdesk group, a role-assignable group, or a
+// group nested in the approver group makes its owner privileged.
+func TestPrivilegesThroughAGroupTheOwnedAppOwns(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		setup func(*graphfake.Tenant)
+		want  func(mfa.Privileges) bool
+	}{
+		{"owner of the helpdesk group", func(tn *graphfake.Tenant) {
+			for i, g := range tn.Groups {
+				if g.ID == graphfake.DemoHelpdeskGroupID {
+					tn.Groups[i].Owners = append(tn.Groups[i].Owners, graphfake.DemoPayrollSPID)
+				}
+			}
+		}, func(p mfa.Privileges) bool {
+			return watched(p, graphfake.DemoHelpdeskGroupID, "owner through the app Payroll Sync")
+		}},
+		{"owner of a role-assignable group", func(tn *graphfake.Tenant) {
+			for i, g := range tn.Groups {
+				if g.ID == graphfake.DemoRoleAssignableGroupID {
+					tn.Groups[i].Owners = append(tn.Groups[i].Owners, graphfake.DemoPayrollSPID)
+				}
+			}
+		}, func(p mfa.Privileges) bool {
+			return has(p.RoleAssignableGroups, "Tier 0 Operators (owned by the app Payroll Sync)")
+		}},
+		{"owner of a group nested in the approver group", func(tn *graphfake.Tenant) {
+			tn.Groups = append(tn.Groups, graphfake.Group{ID: "g-leads", DisplayName: "Service Desk Leads", Owners: []string{graphfake.DemoPayrollSPID}})
+			for i, g := range tn.Groups {
+				if g.ID == graphfake.DemoApproverGroupID {
+					tn.Groups[i].Members = append(tn.Groups[i].Members, "g-leads")
+				}
+			}
+		}, func(p mfa.Privileges) bool {
+			return watched(p, graphfake.DemoApproverGroupID, "owner of the nested group Service Desk Leads through the app Payroll Sync")
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tenant := graphfake.DemoTenant()
+			tenant.Assignments = tenant.Assignments[:1] // the app holds no directory role
+			tenant.ServicePrincipals[1].Granted = []graphfake.AppRoleGrant{{ResourceID: graphfake.DemoGraphSPID, AppRoleID: graphfake.GraphUserReadAllRole}}
+			c.setup(&tenant)
+			s, d := newEnv(t, graphfake.Options{Tenant: tenant})
+			p, err := d.Privileges(ctx, graphfake.DemoAppOwnerID, demoWatch)
+			if err != nil || !c.want(p) {
+				t.Fatalf("%+v %v", p, err)
+			}
+			// What the app owns cannot be read: refused, naming it.
+			s.AddFault(graphfake.Fault{Method: "GET", Path: "/servicePrincipals/*/ownedObjects", Status: 403})
+			p, err = d.Privileges(ctx, graphfake.DemoAppOwnerID, demoWatch)
+			if err == nil || !has(p.Unread, "what the app Payroll Sync (owned by the user) owns") || !has(p.Unread, "Application.Read.All") {
+				t.Fatalf("with the listing refused: %+v %v", p, err)
+			}
+		})
+	}
+}

@@ -179,3 +179,32 @@ func notFoundObject(w http.ResponseWriter, r *http.Request, id string) {
 	writeError(w, r, http.StatusNotFound, "Request_ResourceNotFound",
 		"Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
 }
+
+// spOwnedObjects lists what a service principal owns: groups and
+// applications (a service principal can own a group, and so decide who is
+// in it).
+// https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-ownedobjects
+func (s *Server) spOwnedObjects(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("sp")
+	s.mu.Lock()
+	sp, ok := s.sp(id)
+	var items []map[string]any
+	if ok {
+		for _, g := range s.sortedGroups() {
+			if slices.ContainsFunc(g.Owners, func(o string) bool { return strings.EqualFold(o, sp.ID) }) {
+				items = append(items, groupJSON(g))
+			}
+		}
+		for _, a := range s.apps {
+			if slices.ContainsFunc(a.Owners, func(o string) bool { return strings.EqualFold(o, sp.ID) }) {
+				items = append(items, map[string]any{"@odata.type": "#microsoft.graph.application", "id": a.ID, "appId": a.AppID, "displayName": a.DisplayName})
+			}
+		}
+	}
+	s.mu.Unlock()
+	if !ok {
+		notFoundObject(w, r, id)
+		return
+	}
+	collection(w, r, "directoryObjects", selectObjects(r, items))
+}

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /servicePrincipals", s.listServicePrincipals)
 	m.HandleFunc("GET /servicePrincipals/{sp}", s.getServicePrincipal)
 	m.HandleFunc("GET /servicePrincipals/{sp}/appRoleAssignments", s.appRoleAssignments)
+	m.HandleFunc("GET /servicePrincipals/{sp}/ownedObjects", s.spOwnedObjects)
 	m.HandleFunc("GET /users/{user}/teamwork/installedApps", s.listInstalledApps)
 	m.HandleFunc("POST /users/{user}/teamwork/installedApps", s.installApp)
 	m.HandleFunc("GET /users/{user}/teamwork/installedApps/{installation}/chat", s.installationChat)
