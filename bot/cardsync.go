@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/mfabot/mfabot/internal/retryafter"
 )
 
 // Bounds of card updates.
@@ -153,17 +155,7 @@ func (p *pacer) wait(ctx context.Context, id string) error {
 		d = h
 	}
 	c.mu.Unlock()
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retryafter.Sleep(ctx, d)
 }
 
 // hold leaves the conversation alone for d (the Connector answered 429).

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
+	"github.com/mfabot/mfabot/internal/retryafter"
 )
 
 // maxResponseBytes bounds the connector's answers.
@@ -212,12 +213,8 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 		wait := c.backoff(attempt, resp.Header.Get("Retry-After"))
 		c.log.Warn("bot connector call will be retried", "op", op, "status", resp.StatusCode,
 			"code", cerr.Code, "attempt", attempt, "wait", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return &ConnectorError{Op: op, Status: cerr.Status, Code: cerr.Code, Err: ctx.Err()}
-		case <-t.C:
+		if err := retryafter.Sleep(ctx, wait); err != nil {
+			return &ConnectorError{Op: op, Status: cerr.Status, Code: cerr.Code, Err: err}
 		}
 	}
 }

@@ -2,14 +2,13 @@ package graph
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/mfabot/mfabot/internal/retryafter"
 	khttp "github.com/microsoft/kiota-http-go"
 )
 
@@ -63,7 +62,7 @@ func (h *retry) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Res
 		if err != nil || attempt >= h.maxRetries || !shouldRetry(req.Method, resp) {
 			return resp, err
 		}
-		wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		wait, ok := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now())
 		if !ok {
 			wait = h.backoff(attempt + 1)
 		}
@@ -73,7 +72,7 @@ func (h *retry) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Res
 		// The answer is dropped for the next attempt's.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		if err := sleep(req.Context(), wait); err != nil {
+		if err := retryafter.Sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 		waited += wait
@@ -98,36 +97,4 @@ func shouldRetry(method string, resp *http.Response) bool {
 func (h *retry) backoff(n int) time.Duration {
 	d := h.base << (n - 1)
 	return d/2 + rand.N(d/2+1)
-}
-
-// retryAfter reads delta-seconds, fractions kept exactly, or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s < 0 || s > 86400 {
-			return 0, false
-		}
-		return time.Duration(s * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
