@@ -162,3 +162,38 @@ func TestManagerCannotOverrideThePerTargetLimit(t *testing.T) {
 		t.Fatalf("approver override: %v %+v", err, got)
 	}
 }
+
+// TestCoApprovalTakesTwoPeopleWhenTheManagerChanges: under "must" the
+// approver's and the manager's places are two people's. Someone who
+// approved in one place may not fill the other after the directory names
+// them the target's manager (or stops naming them so).
+func TestCoApprovalTakesTwoPeopleWhenTheManagerChanges(t *testing.T) {
+	t.Parallel()
+	t.Run("approver becomes the manager", func(t *testing.T) {
+		g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMust })
+		r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
+		if got, err := g.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn()); err != nil || got.State != mfa.StatePending {
+			t.Fatalf("first approval: %v", err)
+		}
+		g.dir.Managers[mfatest.AliceID] = mfatest.ApproverID
+		_, err := g.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
+		wantCode(t, "the approver again, now as the manager", err, mfa.EForbidden)
+		if got := g.get(r.ID); got.State != mfa.StatePending {
+			t.Fatalf("one person approved in both places: %s", got.State)
+		}
+	})
+	t.Run("manager stops being the manager", func(t *testing.T) {
+		g := newRig(t, func(p *mfa.Policy) { p.Manager = mfa.ManagerMust })
+		g.dir.AddMember(mfatest.ApproverGroup, mfatest.ManagerID)
+		r := g.mustAsk(mfatest.Agent, "alice@contoso.com")
+		if got, err := g.svc.Approve(ctx, mfatest.Manager, r.ID, approveIn()); err != nil || !got.ManagerApproved {
+			t.Fatalf("manager's approval: %v", err)
+		}
+		g.dir.Managers[mfatest.AliceID] = mfatest.Approver2ID
+		_, err := g.svc.Approve(ctx, mfatest.Manager, r.ID, approveIn())
+		wantCode(t, "the manager again, now as an approver", err, mfa.EForbidden)
+		if got := g.get(r.ID); got.State != mfa.StatePending {
+			t.Fatalf("one person approved in both places: %s", got.State)
+		}
+	})
+}

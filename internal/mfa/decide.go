@@ -125,6 +125,13 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 	if SameID(actor.ID, r.Target.ID) {
 		return refuse(Errorf(EForbidden, "you cannot approve a reset of your own MFA"))
 	}
+	// One person fills one place: someone who approved as the approver may
+	// not approve again as the manager, or the reverse, even when the
+	// directory names them the target's manager (or stops naming them)
+	// between the two.
+	if (r.Approver != nil && SameID(actor.ID, r.Approver.ID)) || (r.ManagerApproved && r.Manager != nil && SameID(actor.ID, r.Manager.ID)) {
+		return refuse(Errorf(EForbidden, "you already approved this request; it needs another person's approval"))
+	}
 	isManager := false
 	if s.policy.Manager != ManagerOff {
 		if m, err := s.dir.Manager(ctx, r.Target.ID); err == nil && SameID(m.ID, actor.ID) {
