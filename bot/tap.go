@@ -21,9 +21,12 @@ const (
 	kindTAPRemoved = "tap_removed"
 )
 
-// tapSweepWindow bounds the requests the expiry sweep looks at: a request
-// lives at most 24 h before it runs, and a pass at most 8 h after.
-const tapSweepWindow = 48 * time.Hour
+// tapSweepWindow bounds the requests the expiry sweep looks at, by when
+// they ran: a pass is issued as the request runs and lives at most what
+// the tenant's policy allows, up to 43,200 minutes (30 days), whatever
+// MFABOT_TAP_LIFETIME says, since the policy's minimum lifetime wins.
+// https://learn.microsoft.com/en-us/graph/api/resources/temporaryaccesspassauthenticationmethodconfiguration
+const tapSweepWindow = 30*24*time.Hour + 2*time.Hour
 
 // tapKey is where the reference of a request's TAP message is kept: apart
 // from the request's cards (one per conversation), since the pass is shown
@@ -80,7 +83,7 @@ func (b *Messenger) removeTAP(ctx context.Context, r *mfa.Request, why string) (
 // touched again.
 func (b *Bot) RedactExpiredTAPs(ctx context.Context) (int, error) {
 	now := b.now()
-	rs, err := b.svc.List(ctx, mfa.RequestFilter{Since: now.Add(-tapSweepWindow)})
+	rs, err := b.svc.List(ctx, mfa.RequestFilter{ExecutedSince: now.Add(-tapSweepWindow)})
 	if err != nil {
 		return 0, err
 	}

@@ -133,3 +133,24 @@ func assertTAPNeverKept(t *testing.T, h *harness, r *mfa.Request) {
 		}
 	}
 }
+
+// TestTAPCardRedactedWhenALongPassExpires: the tenant's policy may ask for
+// passes that live days (a minimum lifetime of 3 days); their message is
+// still replaced once they expire, however long after the request.
+func TestTAPCardRedactedWhenALongPassExpires(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.dir.Policy = &mfa.TAPPolicy{Enabled: true, AllUsers: true, MinLifetime: 72 * time.Hour, MaxLifetime: 30 * 24 * time.Hour, DefaultLifetime: 72 * time.Hour}
+	r, id := issueTAP(t, h)
+	life := r.Result.TAPExpires.Sub(h.clock.Now())
+	if life < 71*time.Hour {
+		t.Fatalf("the pass lives %s, want the policy's 72h", life)
+	}
+	h.clock.Advance(life + time.Minute)
+	if n, err := h.bot.RedactExpiredTAPs(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep after a 3-day pass expired: redacted %d, %v", n, err)
+	}
+	if n, shows := tapUpdates(h, id); n != 1 || shows {
+		t.Fatalf("pass message updated %d times, still shows the pass: %v", n, shows)
+	}
+}
