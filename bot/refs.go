@@ -208,3 +208,18 @@ func baseConversationID(id string) string {
 	}
 	return id
 }
+
+// KnowPersonalChat records how to reach a user in their personal chat with
+// the bot, as their first activity there would (Teams sends one when a user
+// installs the app). The demo uses it for each Agents Playground instance,
+// which is one person's chat with the bot.
+func (b *Messenger) KnowPersonalChat(ctx context.Context, ref botframework.ConversationReference) error {
+	oid := ref.User.AadObjectID
+	if oid == "" || ref.Conversation.ID == "" {
+		return mfa.Errorf(mfa.EInvalid, "a personal chat needs its user's Entra object id and its conversation id")
+	}
+	u := botstate.User{User: account(ref.User), Bot: account(ref.Bot), ServiceURL: ref.ServiceURL, ChannelID: ref.ChannelID,
+		TenantID: ref.TenantID, Personal: ref.Conversation.ID}
+	b.users.Delete(oid)
+	return b.state.PutUser(ctx, oid, u)
+}

@@ -1,5 +1,7 @@
 // End-to-end: `mfabot demo` with two Microsoft 365 Agents Playground
-// instances (helpdesk agent, approver) driven in headless Chromium.
+// instances (helpdesk agent, approver 1, approver 2) driven in headless
+// Chromium, with no "approvals here": each approver gets the card in their
+// own chat.
 // Run with scripts/e2e.sh, or: node --test e2e/*.test.mjs
 //
 // Environment: MFABOT_BIN (an mfabot built with -tags demo; default `go run -tags demo ./cmd/mfabot`),
@@ -51,6 +53,7 @@ async function startDemo(ports, db) {
       PORT: String(ports.bot),
       MFABOT_DEMO_AGENT_PORT: String(ports.agent),
       MFABOT_DEMO_APPROVER_PORT: String(ports.approver),
+      MFABOT_DEMO_APPROVER2_PORT: String(ports.approver2 || 0),
       MFABOT_NODE_TOOLS: toolsDir,
       MFABOT_DATABASE: db,
     },
@@ -61,10 +64,10 @@ async function startDemo(ports, db) {
     let out = '';
     const scan = (chunk) => {
       out += chunk;
-      for (const m of out.matchAll(/playground (agent|approver):\s*(http:\/\/\S+)/gi)) {
+      for (const m of out.matchAll(/playground (agent|approver2|approver):\s*(http:\/\/\S+)/gi)) {
         demo.urls[m[1].toLowerCase()] = m[2];
       }
-      if (demo.urls.agent && demo.urls.approver) resolve(demo.urls);
+      if (demo.urls.agent && demo.urls.approver && demo.urls.approver2) resolve(demo.urls);
       const failed = out.match(/Agents Playground could not start:.*/);
       if (failed) reject(new Error(`mfabot demo: ${failed[0]}`));
     };
@@ -99,13 +102,13 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
 }
 
-test('helpdesk agent requests, approver approves, both see the result', { timeout: 175_000 }, async (t) => {
+test('helpdesk agent requests, both approvers get it in their own chat, approver 2 approves, every card turns final', { timeout: 175_000 }, async (t) => {
   fs.mkdirSync(artifacts, { recursive: true });
   for (const f of fs.readdirSync(artifacts)) {
     if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
-  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort() };
+  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort(), approver2: await freePort() };
   const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
   let context;
   const pages = {};
@@ -131,8 +134,10 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
     context.setDefaultTimeout(STEP);
     pages.agent = await context.newPage();
     pages.approver = await context.newPage();
+    pages.approver2 = await context.newPage();
     await pages.agent.goto(urls.agent);
     await pages.approver.goto(urls.approver);
+    await pages.approver2.goto(urls.approver2);
 
     // The helpdesk agent types the command; the request card comes back.
     const agent = pages.agent;
@@ -146,47 +151,56 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
     await assert.doesNotReject(request.getByText(/waiting for approval/i).first().waitFor(),
       'the request card says it waits for approval');
     assert.match(await request.innerText(), /alice@contoso\.com/);
+    await request.getByText(/Sent for approval to 2 approvers/).first().waitFor();
     await shot(agent, '01-request-card.png');
 
-    // The approver got the card proactively, in the other instance.
-    const approver = pages.approver;
-    await approver.bringToFront();
-    const approval = card(approver);
-    await approval.waitFor();
-    const approve = approval.getByRole('button', { name: 'Approve', exact: true });
-    const refresh = approval.getByRole('button', { name: 'Refresh', exact: true });
-    await approve.or(refresh).first().waitFor();
-    if (!(await approve.isVisible())) {
-      // The Playground does not refresh user-specific views by itself
-      // (refresh.userIds); a manual Refresh asks the bot for the approver's view.
-      await refresh.click();
+    // Each approver got the card proactively, in their own chat, with their
+    // own buttons: nobody typed "approvals here".
+    const approverView = async (page, shotName) => {
+      await page.bringToFront();
+      const c = card(page);
+      await c.waitFor();
+      const approve = c.getByRole('button', { name: 'Approve', exact: true });
       await approve.waitFor();
-    }
-    assert.match(await approval.innerText(), /Hanna Helpdesk/, 'the approver sees who asked');
-    await shot(approver, '02-approver-view.png');
+      await c.getByRole('button', { name: 'Reject', exact: true }).waitFor();
+      assert.match(await c.innerText(), /Hanna Helpdesk/, 'the approver sees who asked');
+      await shot(page, shotName);
+      return { c, approve };
+    };
+    const ada = await approverView(pages.approver, '02-approver1-card.png');
+    const abe = await approverView(pages.approver2, '03-approver2-card.png');
 
-    // Approve needs the verification answer first.
-    // The verification is an expanded choice set: one radio button each.
+    // Approver 2 approves; the verification is an expanded choice set.
     const choiceText = 'Video call with photo ID';
-    await approval.getByRole('radio', { name: choiceText }).check();
-    await approve.click();
+    await pages.approver2.bringToFront();
+    await abe.c.getByRole('radio', { name: choiceText }).check();
+    await abe.approve.click();
 
-    // The invoke's answer replaces the approver's card with the result.
-    const final = card(approver);
+    // The invoke's answer replaces approver 2's card with the result.
+    const final = card(pages.approver2);
     await final.getByText(/completed/i).first().waitFor({ timeout: 60_000 });
     const finalText = await final.innerText();
-    assert.match(finalText, /Ada Approver/, 'the result names the approver');
+    assert.match(finalText, /Abe Approver/, 'the result names the approver');
     assert.ok(finalText.includes(choiceText), `the result records the verification "${choiceText}"`);
     assert.equal(await final.getByRole('button', { name: 'Approve', exact: true }).count(), 0,
       'no Approve button is left on the final card');
     assert.match(finalText, /Still registered[\s\S]*FIDO2 security key[\s\S]*not part of this profile/,
       'the result says what the user still has');
-    await shot(approver, '03-final-card.png');
+    await shot(pages.approver2, '04-approver2-final.png');
+
+    // Approver 1's copy turns final in place, without buttons.
+    await pages.approver.bringToFront();
+    const adaFinal = card(pages.approver);
+    await adaFinal.getByText(/completed/i).first().waitFor({ timeout: 60_000 });
+    assert.match(await adaFinal.innerText(), /Abe Approver/, 'approver 1 reads who approved');
+    assert.equal(await adaFinal.getByRole('button', { name: 'Approve', exact: true }).count(), 0,
+      'approver 1 has no Approve button left');
+    await shot(pages.approver, '05-approver1-final.png');
 
     // The helpdesk agent's view shows the outcome too.
     await agent.bringToFront();
     await card(agent).getByText(/completed/i).first().waitFor();
-    await shot(agent, '04-agent-final.png');
+    await shot(agent, '06-agent-final.png');
 
     // A privileged target is refused, with the reason, before anyone approves.
     await compose.click();
@@ -196,7 +210,7 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
     await refused.getByText(/Global Administrator/).first().waitFor();
     assert.equal(await refused.getByRole('button', { name: 'Approve', exact: true }).count(), 0,
       'a refused request offers nothing to approve');
-    await shot(agent, '05-refused-admin.png');
+    await shot(agent, '07-refused-admin.png');
   } catch (err) {
     for (const [who, page] of Object.entries(pages)) {
       await shot(page, `failure-${who}.png`).catch(() => {});
@@ -210,7 +224,7 @@ test('helpdesk agent requests, approver approves, both see the result', { timeou
 test('help and "Did you mean" show the argument names', { timeout: 150_000 }, async (t) => {
   fs.mkdirSync(artifacts, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
-  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort() };
+  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort(), approver2: await freePort() };
   const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
   let context;
   const killer = () => { try { process.kill(-demo.child.pid, 'SIGKILL'); } catch { /* gone */ } };

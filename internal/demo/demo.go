@@ -34,12 +34,13 @@ const (
 
 // demoOptions are the demo's flags.
 type demoOptions struct {
-	port         int
-	graphPort    int
-	db           string
-	noPlayground bool
-	agentPort    int
-	approverPort int
+	port          int
+	graphPort     int
+	db            string
+	noPlayground  bool
+	agentPort     int
+	approverPort  int
+	approver2Port int
 }
 
 // UsageError is a mistake in the demo's command line.
@@ -67,6 +68,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Ser
 	fs.BoolVar(&o.noPlayground, "no-playground", false, "do not start Agents Playground")
 	fs.IntVar(&o.agentPort, "agent-port", envInt("MFABOT_DEMO_AGENT_PORT", 56150), "Agents Playground port for the helpdesk agent")
 	fs.IntVar(&o.approverPort, "approver-port", envInt("MFABOT_DEMO_APPROVER_PORT", 56160), "Agents Playground port for the approver")
+	fs.IntVar(&o.approver2Port, "approver2-port", envInt("MFABOT_DEMO_APPROVER2_PORT", 56170), "Agents Playground port for the second approver")
 	if err := fs.Parse(args); err != nil {
 		return &UsageError{err}
 	}

@@ -20,6 +20,7 @@ import (
 var (
 	demoHanna = playground.User{ID: "29:demo-hanna", Name: "Hanna Helpdesk", UPN: "hanna@contoso.com", AADObjectID: graphfake.DemoAgentID}
 	demoAda   = playground.User{ID: "29:demo-ada", Name: "Ada Approver", UPN: "ada@contoso.com", AADObjectID: graphfake.DemoApproverID}
+	demoAbe   = playground.User{ID: "29:demo-abe", Name: "Abe Approver", UPN: "abe@contoso.com", AADObjectID: graphfake.DemoApprover2ID}
 	demoOther = []playground.User{
 		{ID: "29:demo-alice", Name: "Alice Example", UPN: "alice@contoso.com", AADObjectID: graphfake.DemoAliceID},
 		{ID: "29:demo-bob", Name: "Bob Example", UPN: "bob@contoso.com", AADObjectID: graphfake.DemoBobID},
@@ -28,9 +29,11 @@ var (
 	}
 )
 
-// startPlaygrounds starts two Agents Playground instances — one where the
-// user is the helpdesk agent, one where it is the approver — and routes
-// request cards to the approver's chat, as an approvals conversation.
+// startPlaygrounds starts three Agents Playground instances — the helpdesk
+// agent's, and each approver's — with no approvals conversation: each
+// instance is one person's chat with the bot, which the bot is told of as
+// Teams tells it when a user installs the app, so every request card reaches
+// both approvers in their own chat, as in Teams.
 func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOptions, stdout, stderr io.Writer) (func(), error) {
 	modules, err := playground.FindNodeModules()
 	if errors.Is(err, playground.ErrNotInstalled) {
@@ -64,7 +67,7 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 		other playground.User
 		port  int
 		label string
-	}{{demoHanna, demoAda, o.agentPort, "agent"}, {demoAda, demoHanna, o.approverPort, "approver"}} {
+	}{{demoHanna, demoAda, o.agentPort, "agent"}, {demoAda, demoHanna, o.approverPort, "approver"}, {demoAbe, demoHanna, o.approver2Port, "approver2"}} {
 		dir, err := os.MkdirTemp("", "mfabot-playground-"+inst.label+"-")
 		if err != nil {
 			stop()
@@ -82,17 +85,15 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 			return nil, fmt.Errorf("%s instance on port %d: %w", inst.label, inst.port, err)
 		}
 		procs = append(procs, p)
-		if inst.label == "approver" {
-			ref := botframework.ConversationReference{
-				ServiceURL: p.ServiceURL(), ChannelID: botframework.ChannelMSTeams, TenantID: DemoTenantID,
-				Conversation: schema.ConversationAccount{ID: playground.PersonalChatIDFor(inst.user), ConversationType: "personal", TenantID: DemoTenantID},
-				Bot:          schema.ChannelAccount{ID: botAcct.ID, Name: botAcct.Name},
-				User:         schema.ChannelAccount{ID: inst.user.ID, Name: inst.user.Name, AadObjectID: inst.user.AADObjectID},
-			}
-			if err := b.SetApprovalsConversation(ctx, ref); err != nil {
-				stop()
-				return nil, err
-			}
+		ref := botframework.ConversationReference{
+			ServiceURL: p.ServiceURL(), ChannelID: botframework.ChannelMSTeams, TenantID: DemoTenantID,
+			Conversation: schema.ConversationAccount{ID: playground.PersonalChatIDFor(inst.user), ConversationType: "personal", TenantID: DemoTenantID},
+			Bot:          schema.ChannelAccount{ID: botAcct.ID, Name: botAcct.Name},
+			User:         schema.ChannelAccount{ID: inst.user.ID, Name: inst.user.Name, AadObjectID: inst.user.AADObjectID},
+		}
+		if err := b.KnowPersonalChat(ctx, ref); err != nil {
+			stop()
+			return nil, err
 		}
 		fmt.Fprintf(stdout, "  playground %s: %s\n", inst.label, p.UIURL())
 	}
@@ -100,10 +101,11 @@ func startPlaygrounds(ctx context.Context, b *bot.Bot, endpoint string, o demoOp
 Try it (the pages may take a few seconds to load):
   1. Open the agent's page — you are Hanna Helpdesk — and type:
        reset mfa alice@contoso.com lost her phone
-  2. Open the approver's page — you are Ada Approver. The request card is
-     there: pick how the caller was verified, and Approve.
-  3. Both cards turn into the result: what was removed, sessions revoked, the
-     audit reference. Also try: reset mfa gloria@contoso.com, show mfa bob@contoso.com, help.
+  2. Open either approver's page — Ada Approver or Abe Approver. Each got
+     the request card in their own chat: pick how the caller was verified,
+     and Approve.
+  3. Every card — Hanna's, Ada's and Abe's — turns into the result: what
+     was removed, sessions revoked, the audit reference. Also try: reset mfa gloria@contoso.com, show mfa bob@contoso.com, help.
 `)
 	return stop, nil
 }
