@@ -20,14 +20,15 @@ type subcommand struct {
 var subcommands = []subcommand{
 	{name: "serve", summary: "run the Teams bot (production)",
 		detail: "Reads its configuration from the environment (see `mfabot config` and README.md) and\nnames every missing or invalid value before it starts."},
-	{name: "demo", args: "[--port N] [--graph-port N] [--db FILE] [--no-playground] [--agent-port N] [--approver-port N]",
+	{name: "demo", args: "[--port N] [--graph-port N] [--db FILE] [--no-playground] [--agent-port N] [--approver-port N] [--approver2-port N]",
 		summary: "run the bot on a simulated tenant with Agents Playground",
 		detail: "  --port N           the bot's port on 127.0.0.1 (default 3978, or PORT)\n" +
 			"  --graph-port N     the simulated Graph's port (default: any free port)\n" +
 			"  --db FILE          the SQLite file (default: a new file in a temporary folder)\n" +
 			"  --no-playground    do not start Agents Playground\n" +
 			"  --agent-port N     Agents Playground port for the helpdesk agent (default 56150)\n" +
-			"  --approver-port N  Agents Playground port for the approver (default 56160)"},
+			"  --approver-port N  Agents Playground port for the first approver (default 56160)\n" +
+			"  --approver2-port N Agents Playground port for the second approver (default 56170)"},
 	{name: "show", args: "<upn>", summary: "the user, their methods, and whether policy allows a reset"},
 	{name: "check", args: "<upn>", summary: "try every lookup mfabot needs with this deployment's credentials and name\nthe missing permission (changes nothing)"},
 	{name: "reset", args: "<upn> --reason TEXT [--profile reregister|all] [--tap] [--override REASON] [--dry-run]",
