@@ -16,7 +16,7 @@ func (b *Bot) cmdShow(ctx context.Context, act *botframework.Activity, actor mfa
 	if err != nil {
 		return b.replyError(ctx, act, "Show", err)
 	}
-	return b.replyCard(ctx, act, cards.Target(v))
+	return b.replyLookup(ctx, act, actor, cards.Target(v))
 }
 
 // cmdHistory lists the requests about a user.
@@ -25,7 +25,38 @@ func (b *Bot) cmdHistory(ctx context.Context, act *botframework.Activity, actor 
 	if err != nil {
 		return b.replyError(ctx, act, "History", err)
 	}
-	return b.replyCard(ctx, act, cards.History(u, rs))
+	return b.replyLookup(ctx, act, actor, cards.History(u, rs))
+}
+
+// replyLookup answers a lookup of a person (their methods, privileges,
+// history). Everyone in a team channel or group chat reads the bot's
+// answers there, helpdesk or not, so there the answer goes to the asker's
+// personal chat, unless the conversation is the one an approver chose for
+// approvals ("approvals here").
+func (b *Bot) replyLookup(ctx context.Context, act *botframework.Activity, actor mfa.Actor, card cards.Card) error {
+	if act.Personal() || b.isApprovalsConversation(ctx, act) {
+		return b.replyCard(ctx, act, card)
+	}
+	u, err := b.reachable(ctx, actor.ID, "you")
+	conv := ""
+	if err == nil {
+		conv, err = b.personal(ctx, actor.ID, u)
+	}
+	if err == nil {
+		_, err = b.send.SendToConversation(ctx, u.ServiceURL, conv, b.newMessage(u, conv, "", botframework.CardAttachment(card)))
+	}
+	if err != nil {
+		b.log.Warn("lookup answer not delivered to the personal chat", "activity", act.ID, "err", err)
+		return b.replyText(ctx, act, "Everyone here would read the answer, and I could not reach you in our personal chat: ask me there.")
+	}
+	return b.replyText(ctx, act, "Everyone here would read the answer, so I sent it to you in our personal chat.")
+}
+
+// isApprovalsConversation reports whether act comes from the conversation
+// chosen for approvals; an unreadable setting answers false.
+func (b *Bot) isApprovalsConversation(ctx context.Context, act *botframework.Activity) bool {
+	c, err := b.state.Approvals(ctx)
+	return err == nil && c.Conversation.ID != "" && c.Conversation.ID == baseConversationID(act.Conversation.ID)
 }
 
 // cmdStatus posts one request's card (kept in sync like the original), or

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mfabot/mfabot/bot/cards"
@@ -26,5 +27,42 @@ func TestStrangerRefreshingARequestSeesNoDetails(t *testing.T) {
 	resp, _ = h.click(agent2, cards.VerbRefresh, map[string]any{"requestId": r.ID})
 	if c := respCard(t, resp); !contains(c, "Bob Example") {
 		t.Fatalf("a helpdesk agent cannot see the request: %s", cardJSON(c))
+	}
+}
+
+// TestLookupInAChannelIsAnsweredPrivately: everyone in a team channel reads
+// the bot's answers there, helpdesk or not. A lookup of another person
+// (their methods, privileges, history) asked in a channel is answered in
+// the asker's personal chat; the channel is told only where it went.
+func TestLookupInAChannelIsAnsweredPrivately(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.say(agent, "hi")
+	for _, text := range []string{"show mfa alice@contoso.com", "history alice@contoso.com"} {
+		sent := h.sayAct(h.channelMessage(agent, text))
+		private := false
+		for _, s := range sent {
+			j := s.Activity.Text + cardJSON(cardOf(s.Activity))
+			switch s.ConversationID {
+			case h.ch.PersonalConversationID(agent):
+				private = private || strings.Contains(j, "alice@contoso.com")
+			default:
+				if strings.Contains(j, "alice@contoso.com") || strings.Contains(j, "Alice") {
+					t.Errorf("%q: the channel reads the answer: %s", text, j)
+				}
+			}
+		}
+		if !private {
+			t.Errorf("%q: no answer in the agent's personal chat: %+v", text, sent)
+		}
+	}
+	// The conversation an approver chose for approvals is answered in place.
+	h.sayAct(h.channelMessage(approver, "approvals here"))
+	inPlace := false
+	for _, s := range h.sayAct(h.channelMessage(agent, "show mfa alice@contoso.com")) {
+		inPlace = inPlace || s.ConversationID != h.ch.PersonalConversationID(agent) && contains(cardOf(s.Activity), "alice@contoso.com")
+	}
+	if !inPlace {
+		t.Error("the approvals channel is not answered in place")
 	}
 }
