@@ -19,9 +19,32 @@ type checkStep struct {
 }
 
 func runCheck(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+	var write bool
+	var rest []string
+	for _, a := range args {
+		switch a {
+		case "--write", "-write":
+			write = true
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if len(rest) != 1 || strings.HasPrefix(rest[0], "-") {
 		return &usageError{usageFor("check")}
 	}
+	if write {
+		cfg, err := config.FromEnvFor(config.Reset)
+		if err != nil {
+			return err
+		}
+		w, err := wire(ctx, cfg, stdout)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return smokeTest(ctx, w, cfg, rest[0], stdout)
+	}
+	args = rest
 	cfg, err := config.FromEnvFor(config.Show)
 	if err != nil {
 		return err

@@ -30,7 +30,15 @@ var subcommands = []subcommand{
 			"  --approver-port N  Agents Playground port for the first approver (default 56160)\n" +
 			"  --approver2-port N Agents Playground port for the second approver (default 56170)"},
 	{name: "show", args: "<upn>", summary: "the user, their methods, and whether policy allows a reset"},
-	{name: "check", args: "<upn>", summary: "try every lookup mfabot needs with this deployment's credentials and name\nthe missing permission (changes nothing)"},
+	{name: "check", args: "<upn> [--write]", summary: "try every lookup mfabot needs with this deployment's credentials and name\nthe missing permission (changes nothing); --write runs the go-live smoke\ntest on a dedicated test account",
+		detail: "  --write            the go-live smoke test, on a dedicated test account (an enabled member with\n" +
+			"                     no role, no role-assignable or mfabot group, no owned app; anything else is\n" +
+			"                     refused before anything is written): registers the fictional phone\n" +
+			"                     +1 ••• ••• 0100, resets the account through the reset service as the\n" +
+			"                     operator (MFABOT_OPERATOR; audited as a smoke test, not counted against\n" +
+			"                     the per-target limit), verifies the phone is gone and removes anything\n" +
+			"                     left. Each step shows Graph's request-id; exits non-zero naming the\n" +
+			"                     step that failed."},
 	{name: "reset", args: "<upn> --reason TEXT [--profile reregister|all] [--tap] [--override REASON] [--dry-run]",
 		summary: "reset as the operator (MFABOT_OPERATOR), audited",
 		detail: "  --reason TEXT      why; recorded in the audit (required unless --dry-run)\n" +

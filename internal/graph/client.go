@@ -107,7 +107,7 @@ func newDirectory(base string, auth authentication.AuthenticationProvider, hc *h
 	if hc != nil && hc.Timeout > 0 {
 		client.Timeout = hc.Timeout
 	}
-	client.Transport = khttp.NewCustomTransportWithParentTransport(bodyCopy{next: parent}, middlewares()...)
+	client.Transport = khttp.NewCustomTransportWithParentTransport(bodyCopy{next: recordRequestIDs{next: parent}}, middlewares()...)
 	adapter, err := msgraphsdk.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, nil, nil, client)
 	if err != nil {
 		return nil, fmt.Errorf("graph: request adapter: %w", err)

@@ -45,7 +45,7 @@ var Permissions = []Permission{
 	{"Find users (with their identities, to tell external members), their manager and what they own", PermUserRead,
 		"GET /users/{id|upn}, /users?$filter=mail eq '…', /users/{id}/manager, /users/{id}/ownedObjects"},
 	{"List authentication methods", PermMethodsRead, "GET /users/{id}/authentication/methods (covered by the ReadWrite permission)"},
-	{"Delete methods, issue a Temporary Access Pass", PermMethodsWrite, "typed DELETE /users/{id}/authentication/{type}Methods/{id}, POST temporaryAccessPassMethods"},
+	{"Delete methods, issue a Temporary Access Pass; register the smoke test's phone (mfabot check --write only)", PermMethodsWrite, "typed DELETE /users/{id}/authentication/{type}Methods/{id}, POST temporaryAccessPassMethods, POST phoneMethods"},
 	{"List and unassign hardware OATH tokens (Graph beta, global cloud only)", PermHardwareOATH, "GET /beta/users/{id}/authentication/hardwareOathMethods, DELETE …/hardwareOathMethods/{id}; without it a reset ends partial, naming the tokens as unchecked"},
 	{"Read the tenant's Temporary Access Pass policy (when passes are on)", PermPolicyRead, "GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass"},
 	{"Revoke sign-in sessions", PermRevokeSessions, "POST /users/{id}/revokeSignInSessions"},

@@ -26,7 +26,11 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, messag
 }
 
 func writeErrorInner(w http.ResponseWriter, r *http.Request, status int, code, message string, inner map[string]any) {
-	rid := newID()
+	// The body's request-id is the header's (set for every response).
+	rid := w.Header().Get("request-id")
+	if rid == "" {
+		rid = newID()
+	}
 	if inner == nil {
 		inner = map[string]any{}
 	}

@@ -219,9 +219,13 @@ func ruleMethods(ms []Method) []mfa.Method {
 	return out
 }
 
-// createMethod supports POST temporaryAccessPassMethods.
+// createMethod supports POST temporaryAccessPassMethods and phoneMethods.
 func (s *Server) createMethod(w http.ResponseWriter, r *http.Request) {
 	key, coll := r.PathValue("user"), r.PathValue("coll")
+	if coll == "phoneMethods" {
+		s.createPhone(w, r, key)
+		return
+	}
 	if coll != "temporaryAccessPassMethods" {
 		writeError(w, r, http.StatusBadRequest, "BadRequest", "Creating "+coll+" is not supported by this fake.")
 		return

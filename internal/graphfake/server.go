@@ -132,6 +132,14 @@ const (
 )
 
 func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
+	// Graph answers every request, successful or not, with a request-id
+	// header, and echoes the client's client-request-id; Microsoft asks
+	// that both be logged with every call
+	// (https://learn.microsoft.com/graph/best-practices-concept#reliability-and-support).
+	rw.Header().Set("request-id", newID())
+	if c := r.Header.Get("client-request-id"); c != "" {
+		rw.Header().Set("client-request-id", c)
+	}
 	w := &statusWriter{ResponseWriter: rw}
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Time: s.opts.Now(),
 		Gzip: strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip"), ConsistencyLevel: r.Header.Get("ConsistencyLevel")}

@@ -64,6 +64,11 @@ const (
 	AuditApprovalsSet   = "approvals_conversation_set"
 	AuditDelivered      = "delivered"
 	AuditReminded       = "reminded"
+	// AuditSmokeTest is a step of the operator's smoke test of a test
+	// account before go-live (`mfabot check --write`): refused, started,
+	// passed or failed (naming the step). The reset it runs is audited as
+	// every reset is, its records marked smokeTest=true.
+	AuditSmokeTest = "smoke_test"
 )
 
 // GenesisHash is the PrevHash of the first record.

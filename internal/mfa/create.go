@@ -18,6 +18,9 @@ type RequestInput struct {
 	Profile Profile
 	// TAP overrides the deployment's TAP default when set.
 	TAP *bool
+	// smoke marks the operator's smoke test (OperatorSmokeTest): only this
+	// package sets it, so no request from Teams can claim to be one.
+	smoke bool
 }
 
 // MaxReason bounds the reason, in characters, kept in the store and audit.
@@ -130,7 +133,7 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	now := s.clock.Now().UTC()
 	r := &Request{
 		ID: s.newID(), State: StatePending, Target: u, Requester: actor, Reason: reason,
-		Profile: profile, IssueTAP: tap, TAP: offer, Methods: ms,
+		Profile: profile, IssueTAP: tap, TAP: offer, Methods: ms, SmokeTest: in.smoke && !helpdesk,
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.policy.RequestTTL),
 	}
 	recent, err := s.recentResets(ctx, u.ID, now.Add(-s.policy.TargetWindow))
@@ -141,6 +144,9 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 	detail := map[string]string{
 		"requester": actor.String(), "reason": reason, "profile": string(profile), "tap": strconv.FormatBool(tap),
 		"planned": describeMethods(planned), "needsOverride": strconv.FormatBool(r.NeedsOverride),
+	}
+	if r.SmokeTest {
+		detail["smokeTest"] = "true"
 	}
 	if r.NeedsOverride && !helpdesk {
 		// The operator approves their own request: the override is theirs
@@ -182,7 +188,7 @@ func (s *Service) create(ctx context.Context, actor Actor, in RequestInput, help
 }
 
 // recentResets counts the target's resets since a time that changed
-// something: a run that failed before removing a method or issuing a pass
+// something (an operator's smoke test does not count): a run that failed before removing a method or issuing a pass
 // (Graph down, target refused at execution) does not use up the per-target
 // limit, so retrying it needs no override. A run still executing counts.
 func (s *Service) recentResets(ctx context.Context, targetID string, since time.Time) (int, error) {
@@ -192,6 +198,9 @@ func (s *Service) recentResets(ctx context.Context, targetID string, since time.
 	}
 	n := 0
 	for _, r := range rs {
+		if r.SmokeTest {
+			continue // the operator's smoke test of a test account
+		}
 		if res := r.Result; res == nil || len(res.Removed) > 0 || res.TAPIssued {
 			n++
 		}

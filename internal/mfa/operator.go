@@ -31,6 +31,10 @@ func (s *Service) OperatorReset(ctx context.Context, operator Actor, in RequestI
 		return next, err
 	}
 	detail := map[string]string{"by": operator.String(), "verification": string(VerifiedOperator), "note": "operator CLI: requested and approved by the operator"}
+	if next.SmokeTest {
+		detail["smokeTest"] = "true"
+		detail["note"] = "operator smoke test (mfabot check --write) of a test account: requested and approved by the operator"
+	}
 	if o := strings.TrimSpace(next.Override); o != "" {
 		detail["override"] = o
 	}

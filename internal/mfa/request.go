@@ -117,6 +117,10 @@ type Request struct {
 	// window: an approver must give Override, a reason, to approve.
 	NeedsOverride bool   `json:"needsOverride,omitempty"`
 	Override      string `json:"override,omitempty"`
+	// SmokeTest marks the operator's smoke test of a test account before
+	// go-live (`mfabot check --write`): audited as such, and not counted
+	// against the target's per-target limit.
+	SmokeTest bool `json:"smokeTest,omitempty"`
 
 	Result *Result `json:"result,omitempty"`
 
