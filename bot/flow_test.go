@@ -342,10 +342,10 @@ func TestConfirmation(t *testing.T) {
 	r, cardID := h.reset("reset mfa alice@contoso.com lost phone")
 	// Someone else answering Alice's question is refused and reported.
 	resp, forged := h.click(approver, cards.VerbConfirmNo, map[string]any{"requestId": r.ID})
-	if c := respCard(t, resp); !contains(c, "only Alice Example can answer") || contains(c, "lost phone") {
+	if c := respCard(t, resp); !contains(c, "only the user whose MFA it concerns can answer") || contains(c, "lost phone") {
 		t.Fatalf("forged answer card %s", cardJSON(c))
 	}
-	if c := respCard(t, h.send(forged)); !contains(c, "only Alice Example can answer") || contains(c, "lost phone") {
+	if c := respCard(t, h.send(forged)); !contains(c, "only the user whose MFA it concerns can answer") || contains(c, "lost phone") {
 		t.Fatalf("redelivered forged answer card %s", cardJSON(c))
 	}
 	if got := h.request(r.ID); got.State != mfa.StatePending || got.Confirmation != mfa.ConfirmAsked {

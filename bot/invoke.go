@@ -142,7 +142,7 @@ func (b *Bot) confirmAction(ctx context.Context, actor mfa.Actor, verb string, d
 	} else {
 		r, err = b.svc.Get(ctx, d.RequestID)
 		if err == nil && !mfa.SameID(actor.ID, r.Target.ID) {
-			return botframework.CardResponse(cards.Message("Not for you", "Answer refused: only "+r.Target.DisplayName+" can answer this question", "attention"))
+			return botframework.CardResponse(cards.Message("Not for you", "Answer refused: only the user whose MFA it concerns can answer this question", "attention"))
 		}
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mfabot/mfabot/bot/cards"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
+	"github.com/mfabot/mfabot/internal/mfa"
 )
 
 // Someone outside the helpdesk and approver groups who names a request id
@@ -64,5 +65,26 @@ func TestLookupInAChannelIsAnsweredPrivately(t *testing.T) {
 	}
 	if !inPlace {
 		t.Error("the approvals channel is not answered in place")
+	}
+}
+
+// TestStrangerForgingAnAnswerLearnsNothing: someone outside every group
+// who sends "Yes" or "No" naming a request id is refused without learning
+// whose reset it is, on the first delivery and on a redelivery.
+func TestStrangerForgingAnAnswerLearnsNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r, _ := h.reset("reset mfa alice@contoso.com lost phone")
+	stranger := channeltest.User{ID: "29:stranger", AADObjectID: "u-stranger", Name: "Stranger"}
+	for _, verb := range []string{cards.VerbConfirmYes, cards.VerbConfirmNo} {
+		resp, act := h.click(stranger, verb, map[string]any{"requestId": r.ID})
+		for i, resp := range []any{resp, h.send(act)} {
+			if j := cardJSON(resp); strings.Contains(j, "Alice") || strings.Contains(j, "alice@") || strings.Contains(j, "lost phone") {
+				t.Fatalf("%s (delivery %d) tells a stranger whose reset it is: %s", verb, i+1, j)
+			}
+		}
+	}
+	if got := h.request(r.ID); got.Confirmation == mfa.ConfirmYes || got.Confirmation == mfa.ConfirmNo {
+		t.Fatalf("a stranger's answer counted: %s", got.Confirmation)
 	}
 }

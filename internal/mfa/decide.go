@@ -304,7 +304,9 @@ func (s *Service) Confirm(ctx context.Context, actor Actor, id string, yes bool)
 		_, _ = s.audit(ctx, AuditRefused, r, actor.ID, map[string]string{"action": "confirm", "by": actor.String(), "reason": "not the target user"})
 		s.raise(ctx, Alert{Kind: "forged_confirmation", RequestID: r.ID, Target: r.Target.UPN, Actor: actor.String(),
 			Summary: fmt.Sprintf("%s answered the confirmation meant for %s on request %s", actor, r.Target.UPN, r.ID)})
-		return r, Errorf(EForbidden, "only %s can answer this question", r.Target.DisplayName)
+		// Whose reset it is stays unsaid: whoever names a request id
+		// may not see it (the view policy).
+		return r, Errorf(EForbidden, "only the user whose MFA it concerns can answer this question")
 	}
 	if r.State != StatePending && !(r.State == StateApproved && !yes) {
 		return r, Errorf(EConflict, "request %s is already %s", r.ID, r.State)
