@@ -3,10 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mfabot/mfabot/internal/cli"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -96,6 +99,12 @@ func TestCheckWriteSmokeTestPassesOnAPlainMember(t *testing.T) {
 	if strings.Join(steps, ",") != "started,passed" || !requested || !approved || !alerted {
 		t.Fatalf("audit: smoke_test steps %v, requested marked %v, approved marked %v, security alerted %v", steps, requested, approved, alerted)
 	}
+	// mfabot audit export --kind smoke_test shows it.
+	var exp bytes.Buffer
+	if n, err := cli.ExportAuditKind(ctx, &exp, w.store, 0, mfa.AuditSmokeTest); err != nil || n != 2 ||
+		!strings.Contains(exp.String(), `"step":"started"`) || !strings.Contains(exp.String(), `"step":"passed"`) {
+		t.Fatalf("export --kind smoke_test: %d %v\n%s", n, err, exp.String())
+	}
 	// It does not use up the test account's per-target limit (1): a second
 	// run needs no override, and neither would a real reset.
 	out.Reset()
@@ -182,5 +191,23 @@ func TestCheckWriteCleansUpWhenTheResetFails(t *testing.T) {
 	}
 	if ms := phones(fake, graphfake.DemoNoMethodsID); len(ms) != 0 {
 		t.Fatalf("left on the test account: %+v", ms)
+	}
+}
+
+// --write stands before or after the account; anything else is a usage
+// error, and without --write check stays read-only (TestCheckPassesAndNamesAMissingPermission).
+func TestCheckWriteArguments(t *testing.T) {
+	for _, args := range [][]string{{"--write"}, {"a@contoso.com", "b@contoso.com", "--write"}, {"--write", "--force", "a@contoso.com"}} {
+		var ue *usageError
+		if err := runCheck(context.Background(), args, io.Discard); !errors.As(err, &ue) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+	for _, args := range [][]string{{"--write", "a@contoso.com"}, {"a@contoso.com", "--write"}} {
+		t.Setenv("MFABOT_OPERATOR", "")
+		var ue *usageError
+		if err := runCheck(context.Background(), args, io.Discard); err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "MFABOT_OPERATOR") {
+			t.Errorf("%q: %v, want the configuration refused (no operator), not a usage error", args, err)
+		}
 	}
 }
