@@ -11,7 +11,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 
 	"github.com/mfabot/mfabot/internal/botframework"
@@ -71,7 +70,7 @@ type Bot struct {
 
 	seen     seenSet // activity ids seen by this replica
 	helpOnce sync.Once
-	help     json.RawMessage
+	help     botframework.EncodedJSON
 }
 
 // New returns the Bot over m, which the service was built with as its

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -121,9 +120,9 @@ func (b *Bot) cmdHelp(ctx context.Context, act *botframework.Activity, _ mfa.Act
 
 // helpCard is the help card as JSON, built and encoded once: it depends on
 // configuration only, and encoding a card is most of a reply's cost.
-func (b *Bot) helpCard() json.RawMessage {
+func (b *Bot) helpCard() botframework.EncodedJSON {
 	b.helpOnce.Do(func() {
-		raw, err := json.Marshal(cards.Help("", b.cfg.HelpText, commandList()))
+		raw, err := botframework.EncodeJSON(cards.Help("", b.cfg.HelpText, commandList()))
 		if err != nil {
 			panic("bot: help card: " + err.Error()) // maps of strings: cannot fail
 		}

@@ -1,7 +1,6 @@
 package botframework
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,17 +75,25 @@ type IDRef struct {
 // channelData of an unexpected shape leaves Teams empty rather than failing,
 // so the tenant check fails closed.
 func (a *Activity) UnmarshalJSON(b []byte) error {
-	type plain Activity
-	var p plain
+	var p activityFields
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
 	*a = Activity(p)
+	a.parseTeams()
+	return nil
+}
+
+// activityFields is Activity without its UnmarshalJSON: what encoding/json
+// fills before the channelData is parsed.
+type activityFields Activity
+
+// parseTeams sets Teams from ChannelData.
+func (a *Activity) parseTeams() {
 	a.Teams = TeamsChannelData{}
 	if len(a.ChannelData) > 0 && a.ChannelData[0] == '{' {
 		_ = json.Unmarshal(a.ChannelData, &a.Teams)
 	}
-	return nil
 }
 
 // ErrBodyTooLarge is returned by Decode for a body over its limit.
@@ -105,14 +112,13 @@ func Decode(r io.Reader, limit int64) (*Activity, error) {
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("decode activity: %w (limit %d bytes)", ErrBodyTooLarge, limit)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	// One pass of encoding/json over the body (a Decoder and UnmarshalJSON
+	// would scan it twice); Unmarshal refuses data after the activity.
 	var act Activity
-	if err := dec.Decode(&act); err != nil {
+	if err := json.Unmarshal(body, (*activityFields)(&act)); err != nil {
 		return nil, fmt.Errorf("decode activity: malformed JSON: %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("decode activity: malformed JSON: data after the activity")
-	}
+	act.parseTeams()
 	if act.Type == "" {
 		return nil, errors.New("decode activity: missing type")
 	}

@@ -194,7 +194,7 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 	if err != nil {
 		return &ConnectorError{Op: op, Err: err}
 	}
-	body, err := json.Marshal(in)
+	body, err := encodeBody(in)
 	if err != nil {
 		return &ConnectorError{Op: op, Err: fmt.Errorf("encode request: %w", err)}
 	}
