@@ -21,7 +21,7 @@ func TestEncodeBodyWithEncodedCardMatchesMarshal(t *testing.T) {
 	}
 	ref := ConversationReference{ServiceURL: "https://smba.example/amer/", ChannelID: "msteams",
 		Conversation: schema.ConversationAccount{ID: "a:1", ConversationType: "personal", TenantID: "t1"},
-		Bot: schema.ChannelAccount{ID: "28:bot", Name: "mfabot"}, User: schema.ChannelAccount{ID: "29:u", Name: "U"}}
+		Bot:          schema.ChannelAccount{ID: "28:bot", Name: "mfabot"}, User: schema.ChannelAccount{ID: "29:u", Name: "U"}}
 	for name, extra := range map[string][]schema.Attachment{
 		"one card":       nil,
 		"card and other": {{ContentType: "text/plain", Name: "n", ContentURL: "https://x/y"}},
