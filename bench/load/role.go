@@ -91,7 +91,8 @@ func serveBare(ctx context.Context, addr string, rep *replier) error {
 }
 
 // serveMfabotProfiled runs `mfabot serve` (the same code as the binary)
-// with the CPU profiler on, writing the profile when it stops.
+// with the CPU profiler on, writing the profile and the allocations
+// profile (DIR/mfabot.allocs.pprof) when it stops.
 func serveMfabotProfiled(ctx context.Context, cpuProfile string) error {
 	f, err := os.Create(cpuProfile)
 	if err != nil {
@@ -104,6 +105,19 @@ func serveMfabotProfiled(ctx context.Context, cpuProfile string) error {
 	code := app.Main(ctx, []string{"serve"}, os.Stdout, os.Stderr)
 	pprof.StopCPUProfile()
 	if err := f.Close(); err != nil {
+		return err
+	}
+	// The allocations of the whole run beside it (go tool pprof
+	// -sample_index=alloc_space).
+	af, err := os.Create(strings.TrimSuffix(cpuProfile, ".cpu.pprof") + ".allocs.pprof")
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(af, 0); err != nil {
+		af.Close()
+		return err
+	}
+	if err := af.Close(); err != nil {
 		return err
 	}
 	if code != 0 {

@@ -72,7 +72,7 @@ func serveWhatIf(ctx context.Context, whatIfs string) error {
 		return err
 	}
 	connector := botframework.NewConnector(botframework.ConnectorConfig{
-		Tokens: botframework.AzureTokenSource{Credential: cred, Scope: cfg.Bot.OAuthScope}, Logger: log,
+		Tokens: botframework.NewAzureTokenSource(cred, cfg.Bot.OAuthScope), Logger: log,
 	})
 	validator := botframework.NewValidator(botframework.ValidatorConfig{
 		AppID: cfg.Bot.AppID, TenantID: cfg.Bot.AppTenantID, OpenIDMetadataURL: cfg.Bot.OpenIDMetadata, Logger: log,

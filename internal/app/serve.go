@@ -83,7 +83,7 @@ func botEdge(cfg config.Config, log *slog.Logger, transport http.RoundTripper) (
 		return nil, nil, fmt.Errorf("bot credential (%s): %w", cfg.Bot.AppType, err)
 	}
 	connector := botframework.NewConnector(botframework.ConnectorConfig{
-		Tokens: botframework.AzureTokenSource{Credential: cred, Scope: cfg.Bot.OAuthScope}, HTTPClient: client, Logger: log,
+		Tokens: botframework.NewAzureTokenSource(cred, cfg.Bot.OAuthScope), HTTPClient: client, Logger: log,
 	})
 	var issuers []string
 	if cfg.Bot.TokenIssuer != "" {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -74,4 +76,52 @@ func (s AzureTokenSource) Token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("get bot connector token: %w", err)
 	}
 	return tok.Token, nil
+}
+
+// tokenEarly is how long before its expiry a connector token is no longer
+// handed out from memory.
+const tokenEarly = 5 * time.Minute
+
+// NewAzureTokenSource returns an AzureTokenSource that keeps the last token
+// in memory until five minutes before it expires (or until the refresh
+// time Entra gave, if earlier), so a reply does not go through the
+// credential's own cache (MSAL: a lock, a cache lookup and a copy of the
+// token) every time.
+func NewAzureTokenSource(cred azcore.TokenCredential, scope string) TokenSource {
+	return &memoTokenSource{src: AzureTokenSource{Credential: cred, Scope: scope}, now: time.Now}
+}
+
+type memoTokenSource struct {
+	src AzureTokenSource
+	now func() time.Time
+
+	mu    sync.Mutex
+	token string
+	until time.Time
+}
+
+// Token returns the remembered token or gets a new one.
+func (m *memoTokenSource) Token(ctx context.Context) (string, error) {
+	now := m.now()
+	m.mu.Lock()
+	tok, until := m.token, m.until
+	m.mu.Unlock()
+	if tok != "" && now.Before(until) {
+		return tok, nil
+	}
+	if m.src.Credential == nil {
+		return "", errors.New("azure token source has no credential")
+	}
+	at, err := m.src.Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{ConnectorScope(m.src.Scope)}})
+	if err != nil {
+		return "", fmt.Errorf("get bot connector token: %w", err)
+	}
+	until = at.ExpiresOn.Add(-tokenEarly)
+	if !at.RefreshOn.IsZero() && at.RefreshOn.Before(until) {
+		until = at.RefreshOn
+	}
+	m.mu.Lock()
+	m.token, m.until = at.Token, until
+	m.mu.Unlock()
+	return at.Token, nil
 }

@@ -16,6 +16,11 @@ import (
 type tokenCache struct {
 	mu      sync.Mutex
 	entries map[[32]byte]verifiedToken
+	// lastRaw and lastKey are the last token hashed: the Bot Connector
+	// sends the same token on every activity, so its hash (and the copy of
+	// the token sha256 needs) is made once, not per request.
+	lastRaw string
+	lastKey [32]byte
 }
 
 type verifiedToken struct {
@@ -35,11 +40,20 @@ const (
 
 func tokenKey(raw string) [32]byte { return sha256.Sum256([]byte(raw)) }
 
+// key returns tokenKey(raw), from lastKey when raw is the last token; c.mu
+// is held.
+func (c *tokenCache) key(raw string) [32]byte {
+	if raw != c.lastRaw || raw == "" {
+		c.lastRaw, c.lastKey = raw, tokenKey(raw)
+	}
+	return c.lastKey
+}
+
 // get returns a cached verification still valid at now.
 func (c *tokenCache) get(raw string, now time.Time, skew time.Duration) (verifiedToken, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t, ok := c.entries[tokenKey(raw)]
+	t, ok := c.entries[c.key(raw)]
 	if !ok || !now.Before(t.until) || (!t.notBefore.IsZero() && now.Before(t.notBefore.Add(-skew))) {
 		return verifiedToken{}, false
 	}
@@ -64,5 +78,5 @@ func (c *tokenCache) put(raw string, t verifiedToken, now time.Time, skew time.D
 			c.entries = make(map[[32]byte]verifiedToken)
 		}
 	}
-	c.entries[tokenKey(raw)] = t
+	c.entries[c.key(raw)] = t
 }
