@@ -1,11 +1,13 @@
 package botframework
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -96,6 +98,21 @@ func (a *Activity) parseTeams() {
 	}
 }
 
+// bodyBuffers hold activity bodies while they are decoded.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer kept for reuse; an activity is a few
+// KB, so one large body does not stay in memory.
+const maxPooledBody = 64 << 10
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBody {
+		return
+	}
+	b.Reset()
+	bodyBuffers.Put(b)
+}
+
 // ErrBodyTooLarge is returned by Decode for a body over its limit.
 var ErrBodyTooLarge = errors.New("activity body too large")
 
@@ -105,10 +122,14 @@ func Decode(r io.Reader, limit int64) (*Activity, error) {
 	if limit <= 0 {
 		return nil, errors.New("decode activity: limit must be positive")
 	}
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer putBodyBuffer(buf)
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("decode activity: read body: %w", err)
 	}
+	// encoding/json copies what it keeps (strings, RawMessage), so the
+	// buffer is reused for the next body.
+	body := buf.Bytes()
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("decode activity: %w (limit %d bytes)", ErrBodyTooLarge, limit)
 	}
