@@ -74,13 +74,14 @@ func BenchmarkMessageToRequestCard(b *testing.B) {
 	p.ProtectedGroupID, p.Confirm = graphfake.DemoProtectedGroupID, mfa.ConfirmOff
 	p.PerRequesterLimit, p.PerTargetLimit, p.BreakerLimit = 1<<30, 1<<30, 1<<30
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := mfa.NewService(p, mfa.Deps{Directory: dir, Store: st, Log: log})
 
 	ch := channeltest.New(b, channeltest.Config{})
 	clock := &replyClock{next: ch.Client().Transport, at: map[string]time.Time{}}
 	conn := botframework.NewConnector(botframework.ConnectorConfig{Tokens: ch.TokenSource(),
 		HTTPClient: &http.Client{Transport: clock, Timeout: 30 * time.Second}})
-	bt := bot.New(bot.Config{AppID: ch.AppID, Name: "mfabot"}, svc, st, conn, log)
+	m := bot.NewMessenger(bot.Config{AppID: ch.AppID, Name: "mfabot"}, st, conn, log)
+	svc := mfa.NewService(p, mfa.Deps{Directory: dir, Store: st, Notifier: m, Log: log})
+	bt := bot.New(m, svc)
 	b.Cleanup(func() {
 		bt.Wait()
 		st.Close()
