@@ -106,11 +106,14 @@ func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, ou
 				}
 				return "", mfa.Errorf(mfa.EInternal, "request %s ended %s%s", r.ID, r.State, why)
 			}
-			removed := 0
+			removed, revoked := 0, "sessions not revoked"
 			if r.Result != nil {
 				removed = len(r.Result.Removed)
+				if r.Result.SessionsRevoked {
+					revoked = "sessions revoked"
+				}
 			}
-			return fmt.Sprintf("request %s completed: %d method(s) removed, sessions revoked", r.ID, removed), nil
+			return fmt.Sprintf("request %s completed: %d method(s) removed, %s", r.ID, removed, revoked), nil
 		}},
 		{"verify the test phone is gone", func(ctx context.Context) (string, error) {
 			ms, err := w.dir.ListMethods(ctx, u.ID)
