@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/graph"
@@ -90,31 +89,9 @@ func TestServeWithMicrosoftsDocumentedValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ready := make(chan *bot.Bot, 1)
-			o := botOptions{listener: ln, validator: validator, sender: connector, name: "mfabot", ready: ready}
-			w, err := wireBot(context.Background(), cfg, logger, dir, dir, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() {
-				done <- runBot(ctx, w, o)
-			}()
-			<-ready
-			defer func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Error(err)
-				}
-			}()
+			lb := startServe(t, ch, cfg, dir, botOptions{validator: validator, sender: connector}, logger)
 			hanna := channeltest.User{ID: "29:hanna", AADObjectID: graphfake.DemoAgentID, Name: "Hanna Helpdesk"}
-			status, _, err := ch.Post("http://"+ln.Addr().String()+"/api/messages", ch.Message(hanna, "help"))
+			status, _, err := ch.Post(lb.URL, ch.Message(hanna, "help"))
 			if err != nil || status != http.StatusOK {
 				t.Fatalf("activity: status %d, err %v", status, err)
 			}

@@ -1,17 +1,12 @@
 package app
 
 import (
-	"context"
-	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
 	"testing"
 
-	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
-	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
 )
 
@@ -21,38 +16,7 @@ import (
 // signed with a key that endorses no channel. None reaches the bot.
 func TestInboundRefusalsThroughTheEndpoint(t *testing.T) {
 	ch := channeltest.New(t, channeltest.Config{})
-	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
-	t.Cleanup(fake.Close)
-	dir, err := graph.NewAnonymous(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := demoConfig(filepath.Join(t.TempDir(), "mfabot.db"))
-	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan *bot.Bot, 1)
-	o := botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready}
-	w, err := wireBot(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- runBot(ctx, w, o)
-	}()
-	<-ready
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	url := "http://" + ln.Addr().String() + "/api/messages"
+	url := demoServe(t, ch, filepath.Join(t.TempDir(), "mfabot.db"), nil).URL
 	hanna := channeltest.User{ID: "29:hanna", AADObjectID: graphfake.DemoAgentID, Name: "Hanna Helpdesk"}
 	send := func(act *botframework.Activity, token string) int {
 		resp, err := http.DefaultClient.Do(ch.NewRequestWithToken(url, act, token))

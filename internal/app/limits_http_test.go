@@ -3,17 +3,13 @@ package app
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
-	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -23,41 +19,8 @@ import (
 // sharing it.
 func replica(t *testing.T, ch *channeltest.Channel, fake *graphfake.Server, db string, mod func(*mfa.Policy)) (string, *wiring) {
 	t.Helper()
-	dir, err := graph.NewAnonymous(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := demoConfig(db)
-	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
-	mod(&cfg.Policy)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan *bot.Bot, 1)
-	o := botOptions{listener: ln, metrics: mln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready}
-	w, err := wireBot(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- runBot(ctx, w, o)
-	}()
-	<-ready
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-		w.Close()
-	})
-	return "http://" + ln.Addr().String() + "/api/messages", w
+	lb := demoServeOn(t, ch, fake, db, mod)
+	return lb.URL, lb.W
 }
 
 // TestLimitsHoldThroughTheBotEndpointOnTwoReplicas: twelve signed "reset

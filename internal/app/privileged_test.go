@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mfabot/mfabot/bot"
-	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
 	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
@@ -86,38 +83,8 @@ func TestDemoPrivilegedTargetsAreRefused(t *testing.T) {
 // each reply names the path and what to do instead, and no request is made.
 func TestDemoPrivilegedTargetsAreRefusedThroughTheEndpoint(t *testing.T) {
 	ch := channeltest.New(t, channeltest.Config{})
-	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
-	t.Cleanup(fake.Close)
-	dir, err := graph.NewAnonymous(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := demoConfig(filepath.Join(t.TempDir(), "mfabot.db"))
-	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan *bot.Bot, 1)
-	o := botOptions{listener: ln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready}
-	w, err := wireBot(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- runBot(ctx, w, o)
-	}()
-	<-ready
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	url := "http://" + ln.Addr().String() + "/api/messages"
+	lb := demoServe(t, ch, filepath.Join(t.TempDir(), "mfabot.db"), nil)
+	w, url := lb.W, lb.URL
 	hanna := channeltest.User{ID: "29:hanna", AADObjectID: graphfake.DemoAgentID, Name: "Hanna Helpdesk"}
 	for i, c := range demoProtected {
 		status, _, err := ch.Post(url, ch.Message(hanna, "reset mfa "+c.upn+" caller says: new phone"))

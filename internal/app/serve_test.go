@@ -4,18 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mfabot/mfabot/bot"
-	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
-	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
 )
@@ -25,42 +20,8 @@ import (
 // against the fake Graph — with activities signed by the test channel.
 func TestServeEndToEnd(t *testing.T) {
 	ch := channeltest.New(t, channeltest.Config{})
-	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
-	t.Cleanup(fake.Close)
-	dir, err := graph.NewAnonymous(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := demoConfig(filepath.Join(t.TempDir(), "mfabot.db"))
-	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan *bot.Bot, 1)
-	o := botOptions{listener: ln, metrics: mln, validator: botframework.NewValidator(ch.ValidatorConfig()), sender: ch.Connector(), name: "mfabot", ready: ready}
-	w, err := wireBot(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- runBot(ctx, w, o)
-	}()
-	<-ready
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	url := "http://" + ln.Addr().String() + "/api/messages"
+	lb := demoServe(t, ch, filepath.Join(t.TempDir(), "mfabot.db"), nil)
+	w, url, fake := lb.W, lb.URL, lb.Fake
 
 	hanna := channeltest.User{ID: "29:hanna", AADObjectID: graphfake.DemoAgentID, Name: "Hanna Helpdesk"}
 	ada := channeltest.User{ID: "29:ada", AADObjectID: graphfake.DemoApproverID, Name: "Ada Approver"}
@@ -127,16 +88,16 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// Readiness and metrics.
-	resp, err := http.Get("http://" + ln.Addr().String() + "/readyz")
+	resp, err := http.Get(strings.TrimSuffix(url, "/api/messages") + "/readyz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("readyz %v %v", err, resp)
 	}
 	// /metrics is not on the Bot endpoint's listener, only on its own.
-	resp, _ = http.Get("http://" + ln.Addr().String() + "/metrics")
+	resp, _ = http.Get(strings.TrimSuffix(url, "/api/messages") + "/metrics")
 	if m, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusNotFound || strings.Contains(string(m), "mfabot_") {
 		t.Fatalf("/metrics on the bot's listener: %d %s", resp.StatusCode, m)
 	}
-	resp, _ = http.Get("http://" + mln.Addr().String() + "/metrics")
+	resp, _ = http.Get(lb.MetricsURL)
 	m, _ := io.ReadAll(resp.Body)
 	if !strings.Contains(string(m), `status="401"`) {
 		t.Fatalf("metrics lack the refused request:\n%s", m)
