@@ -15,7 +15,7 @@ import (
 // followed (50,000 members).
 const (
 	memberPage     int32 = 999
-	maxMemberPages       = 50
+	maxMemberPages int   = 50
 )
 
 // GroupMembers lists the users who are transitive members of the group,
