@@ -106,8 +106,7 @@ func (b *Bot) runMessage(ctx context.Context, t *turn, cmd Command, perr error) 
 	if perr != nil {
 		return b.replyParseError(ctx, act, perr)
 	}
-	log := b.log.With("activity", act.ID, "command", string(cmd.Verb), "actor", actor.ID)
-	log.Info("command")
+	b.log.Info("command", "activity", act.ID, "command", string(cmd.Verb), "actor", actor.ID)
 	s, _ := specOf(cmd.Verb)
 	return s.run(b, ctx, t, actor, cmd)
 }

@@ -153,16 +153,15 @@ func (s *Server) handle(c *gin.Context) (int, string) {
 		c.JSON(status, gin.H{"error": "the request body is not a valid activity"})
 		return status, "invalid"
 	}
-	log := s.log.With("activity", act.ID, "type", act.Type)
 	if err := s.cfg.Auth.Check(c.Request.Context(), c.GetHeader("Authorization"), act); err != nil {
 		status := botframework.StatusCode(err)
-		log.Warn("activity not authenticated", "status", status, "err", err)
+		s.log.Warn("activity not authenticated", "activity", act.ID, "type", act.Type, "status", status, "err", err)
 		c.JSON(status, gin.H{"error": http.StatusText(status)})
 		return status, act.Type
 	}
 	resp, err := s.cfg.Bot.HandleActivity(c.Request.Context(), act)
 	if err != nil {
-		log.Error("activity failed", "err", err)
+		s.log.Error("activity failed", "activity", act.ID, "type", act.Type, "err", err)
 		c.JSON(http.StatusInternalServerError, gin.H{"error": "the bot could not handle the activity"})
 		return http.StatusInternalServerError, act.Type
 	}
