@@ -65,14 +65,16 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// compact is raw JSON as Marshal writes it.
+// compact is raw JSON as Marshal writes it: compacted, with <, > and &
+// escaped as \u003c, \u003e and \u0026 (the same JSON value).
 func compact(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 {
 		return nil
 	}
-	var b bytes.Buffer
+	var b, h bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
 		return raw
 	}
-	return b.Bytes()
+	json.HTMLEscape(&h, b.Bytes())
+	return h.Bytes()
 }
