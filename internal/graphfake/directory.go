@@ -226,6 +226,19 @@ func (s *Server) eligibility(w http.ResponseWriter, r *http.Request, schedules b
 // transitive member of.
 func (s *Server) checkMemberGroups(w http.ResponseWriter, r *http.Request) {
 	key := r.PathValue("user")
+	s.memberGroups(w, r, func() (string, bool) {
+		if u := s.user(key); u != nil {
+			return u.ID, true
+		}
+		return "", false
+	}, func() { notFoundUser(w, r, key) })
+}
+
+// memberGroups answers checkMemberGroups for the object resolve names
+// (called with s.mu held): which of up to 20 groups it is a transitive
+// member of, ids compared without case as Graph compares its GUIDs.
+// https://learn.microsoft.com/en-us/graph/api/directoryobject-checkmembergroups
+func (s *Server) memberGroups(w http.ResponseWriter, r *http.Request, resolve func() (string, bool), notFound func()) {
 	var body struct {
 		GroupIDs []string `json:"groupIds"`
 	}
@@ -237,23 +250,20 @@ func (s *Server) checkMemberGroups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	u := s.user(key)
-	var in []string
-	if u != nil {
-		all := s.groupsOf(u.ID)
-		for _, id := range body.GroupIDs {
-			if slices.Contains(all, id) {
-				in = append(in, id)
+	id, ok := resolve()
+	in := []string{}
+	if ok {
+		all := s.groupsOf(id)
+		for _, gid := range body.GroupIDs {
+			if slices.ContainsFunc(all, func(x string) bool { return strings.EqualFold(x, gid) }) {
+				in = append(in, gid)
 			}
 		}
 	}
 	s.mu.Unlock()
-	if u == nil {
-		notFoundUser(w, r, key)
+	if !ok {
+		notFound()
 		return
-	}
-	if in == nil {
-		in = []string{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/" + version(r) + "/$metadata#Collection(Edm.String)", "value": in})
 }

@@ -42,36 +42,9 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request) {
 
 // groupCheckMemberGroups answers which of up to 20 groups a group is a
 // transitive member of.
-// https://learn.microsoft.com/en-us/graph/api/directoryobject-checkmembergroups
 func (s *Server) groupCheckMemberGroups(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("group")
-	var body struct {
-		GroupIDs []string `json:"groupIds"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	if len(body.GroupIDs) == 0 || len(body.GroupIDs) > 20 {
-		writeError(w, r, http.StatusBadRequest, "Request_BadRequest", "groupIds must hold between 1 and 20 ids.")
-		return
-	}
-	s.mu.Lock()
-	g := s.groups[id]
-	in := []string{}
-	if g != nil {
-		all := s.groupsOf(id)
-		for _, gid := range body.GroupIDs {
-			if slices.ContainsFunc(all, func(x string) bool { return strings.EqualFold(x, gid) }) {
-				in = append(in, gid)
-			}
-		}
-	}
-	s.mu.Unlock()
-	if g == nil {
-		notFoundObject(w, r, id)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/" + version(r) + "/$metadata#Collection(Edm.String)", "value": in})
+	s.memberGroups(w, r, func() (string, bool) { return id, s.groups[id] != nil }, func() { notFoundObject(w, r, id) })
 }
 
 // pimGroup answers the PIM for Groups listings. Each requires a filter on

@@ -2,11 +2,9 @@ package mfa_test
 
 import (
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/mfabot/mfabot/internal/mfa"
-	"github.com/mfabot/mfabot/internal/mfa/mfatest"
 )
 
 // TestOtherBadRequestIsNotTakenForTheDefaultMethod: only Graph's
@@ -16,19 +14,7 @@ import (
 func TestOtherBadRequestIsNotTakenForTheDefaultMethod(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	r := e.request(t, "alice@contoso.com")
-	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
-	var n atomic.Int32
-	e.dir.Fail = func(op, user string) error {
-		if op == "delete" && n.Add(1) == 1 {
-			return &mfa.DirectoryError{Op: "delete the phone method", Reason: mfa.ReasonRejected, Code: "badRequest", Message: "Invalid phone number format.", RequestID: "rid-400"}
-		}
-		return nil
-	}
-	done, err := e.svc.Execute(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	done := e.executeFailingDelete(t, 1, &mfa.DirectoryError{Op: "delete the phone method", Reason: mfa.ReasonRejected, Code: "badRequest", Message: "Invalid phone number format.", RequestID: "rid-400"})
 	var rejected []mfa.MethodFailure
 	for _, f := range done.Result.Failed {
 		if f.Reason == string(mfa.ReasonRejected) {

@@ -42,6 +42,26 @@ func newEnv(t *testing.T, mod func(*mfa.Policy)) *env {
 
 var ctx = context.Background()
 
+// executeFailingDelete approves a request for Alice and executes it while
+// Graph answers the nth DELETE with err (the others succeed).
+func (e *env) executeFailingDelete(t *testing.T, nth int32, err error) *mfa.Request {
+	t.Helper()
+	r := e.request(t, "alice@contoso.com")
+	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
+	var n atomic.Int32
+	e.dir.Fail = func(op, user string) error {
+		if op == "delete" && n.Add(1) == nth {
+			return err
+		}
+		return nil
+	}
+	done, xerr := e.svc.Execute(ctx, r.ID)
+	if xerr != nil {
+		t.Fatal(xerr)
+	}
+	return done
+}
+
 func (e *env) request(t *testing.T, target string) *mfa.Request {
 	t.Helper()
 	r, err := e.svc.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: target, Reason: "lost phone, ticket 4711"})
@@ -277,19 +297,7 @@ func TestDefaultMethodRetriedLastWithinFourRoundTrips(t *testing.T) {
 func TestPartialWhenGraphFailsMidPlan(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	r := e.request(t, "alice@contoso.com")
-	e.svc.Approve(ctx, mfatest.Approver, r.ID, approveIn())
-	var n atomic.Int32
-	e.dir.Fail = func(op, user string) error {
-		if op == "delete" && n.Add(1) == 2 {
-			return &mfa.DirectoryError{Op: "delete method", Reason: mfa.ReasonUnavailable, Code: "serviceNotAvailable", Message: "busy", RequestID: "rid-503"}
-		}
-		return nil
-	}
-	done, err := e.svc.Execute(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	done := e.executeFailingDelete(t, 2, &mfa.DirectoryError{Op: "delete method", Reason: mfa.ReasonUnavailable, Code: "serviceNotAvailable", Message: "busy", RequestID: "rid-503"})
 	if done.State != mfa.StatePartial || len(done.Result.Failed) == 0 || done.Result.Failed[0].RequestID != "rid-503" {
 		t.Fatalf("state %s result %+v", done.State, done.Result)
 	}
