@@ -194,10 +194,12 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 	if err != nil {
 		return &ConnectorError{Op: op, Err: err}
 	}
-	body, err := encodeBody(in)
+	body, err := newRequestBody(in)
 	if err != nil {
 		return &ConnectorError{Op: op, Err: fmt.Errorf("encode request: %w", err)}
 	}
+	// The buffer is reused once this call and net/http are done with it.
+	defer body.release()
 	for attempt := 1; ; attempt++ {
 		resp, err := c.once(ctx, method, u, body)
 		if err != nil {
@@ -220,15 +222,24 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 }
 
 // once sends one HTTP request; the response body is the caller's to close.
-func (c *Connector) once(ctx context.Context, method, u string, body []byte) (*http.Response, error) {
+func (c *Connector) once(ctx context.Context, method, u string, body *requestBody) (*http.Response, error) {
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
+	rd, err := body.reader()
 	if err != nil {
 		return nil, err
 	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		rd.Close()
+		return nil, err
+	}
+	// What NewRequest sets for a *bytes.Reader, for the pooled body: a
+	// known length, and a fresh reader when net/http sends it again.
+	req.ContentLength = int64(len(body.b))
+	req.GetBody = func() (io.ReadCloser, error) { return body.reader() }
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Accept", "application/json")
