@@ -42,7 +42,7 @@ type Config struct {
 	Delivery string
 }
 
-// Installer installs the bot for a user; internal/app implements it over
+// Installer installs the bot for a user; internal/wiring implements it over
 // Microsoft Graph.
 type Installer interface {
 	// InstallForUser installs the app in the personal scope of the user

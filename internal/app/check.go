@@ -10,6 +10,7 @@ import (
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/wiring"
 )
 
 // checkStep is one thing `mfabot check` tries against Microsoft Graph.
@@ -49,7 +50,7 @@ func runCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, _, err := newDirectory(cfg)
+	dir, _, err := wiring.Directory(cfg)
 	if err != nil {
 		return err
 	}

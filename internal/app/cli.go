@@ -15,6 +15,7 @@ import (
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store"
+	"github.com/mfabot/mfabot/internal/wiring"
 )
 
 // operatorActor resolves MFABOT_OPERATOR to a directory user, so the audit
@@ -45,16 +46,16 @@ func runShow(ctx context.Context, args []string, stdout io.Writer) error {
 
 // cliShow looks a user up as the operator would see it. The operator is not
 // required to be in a group; policy is evaluated for the target.
-func cliShow(ctx context.Context, w *wiring, cfg config.Config, target string, stdout io.Writer) error {
+func cliShow(ctx context.Context, w *wiring.Wiring, cfg config.Config, target string, stdout io.Writer) error {
 	actor := mfa.Actor{ID: "operator", Via: "cli"}
 	if cfg.Operator != "" {
-		a, err := operatorActor(ctx, w.dir, cfg.Operator)
+		a, err := operatorActor(ctx, w.Dir, cfg.Operator)
 		if err != nil {
 			return err
 		}
 		actor = a
 	}
-	v, err := w.svc.Inspect(ctx, actor, target)
+	v, err := w.Svc.Inspect(ctx, actor, target)
 	if err != nil {
 		return err
 	}
@@ -103,13 +104,13 @@ type resetArgs struct {
 	override string
 }
 
-func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, stdout io.Writer) error {
-	op, err := operatorActor(ctx, w.dir, cfg.Operator)
+func cliReset(ctx context.Context, w *wiring.Wiring, cfg config.Config, a resetArgs, stdout io.Writer) error {
+	op, err := operatorActor(ctx, w.Dir, cfg.Operator)
 	if err != nil {
 		return err
 	}
 	if a.dryRun {
-		v, err := w.svc.Inspect(ctx, op, a.target)
+		v, err := w.Svc.Inspect(ctx, op, a.target)
 		if err != nil {
 			return err
 		}
@@ -121,7 +122,7 @@ func cliReset(ctx context.Context, w *wiring, cfg config.Config, a resetArgs, st
 		return nil
 	}
 	tap := a.tap
-	r, err := w.svc.OperatorReset(ctx, op, mfa.RequestInput{Target: a.target, Reason: a.reason, Profile: cfg.Policy.Profile, TAP: &tap}, a.override)
+	r, err := w.Svc.OperatorReset(ctx, op, mfa.RequestInput{Target: a.target, Reason: a.reason, Profile: cfg.Policy.Profile, TAP: &tap}, a.override)
 	if r != nil {
 		cli.WriteRequest(stdout, r)
 	}
@@ -173,7 +174,7 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 			return &usageError{fmt.Sprintf("no database at %s: set MFABOT_DATABASE to the bot's database", cfg.Database)}
 		}
 	}
-	st, err := openStore(ctx, cfg.Database, slog.New(slog.DiscardHandler))
+	st, err := store.Open(ctx, cfg.Database, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}

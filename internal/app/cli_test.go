@@ -14,10 +14,11 @@ import (
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/store/sqlite"
+	"github.com/mfabot/mfabot/internal/wiring"
 )
 
 // cliEnv is the CLI's wiring over the fake Graph with the real SDK client.
-func cliEnv(t *testing.T) (*wiring, *graphfake.Server, *bytes.Buffer, string) {
+func cliEnv(t *testing.T) (*wiring.Wiring, *graphfake.Server, *bytes.Buffer, string) {
 	t.Helper()
 	fake := graphfake.New(graphfake.Options{Tenant: graphfake.DemoTenant()})
 	t.Cleanup(fake.Close)
@@ -29,7 +30,7 @@ func cliEnv(t *testing.T) (*wiring, *graphfake.Server, *bytes.Buffer, string) {
 	cfg := demoConfig(db)
 	cfg.Operator = "ada@contoso.com"
 	var term bytes.Buffer
-	w, err := wireWith(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, terminalNotifier(&term))
+	w, err := wiring.New(context.Background(), cfg, slog.New(slog.DiscardHandler), dir, dir, terminalNotifier(&term))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func cliEnv(t *testing.T) (*wiring, *graphfake.Server, *bytes.Buffer, string) {
 func TestCLIShowThroughGraph(t *testing.T) {
 	w, _, _, _ := cliEnv(t)
 	var out bytes.Buffer
-	if err := cliShow(context.Background(), w, w.cfg, "alice@contoso.com", &out); err != nil {
+	if err := cliShow(context.Background(), w, w.Config, "alice@contoso.com", &out); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -53,7 +54,7 @@ func TestCLIShowThroughGraph(t *testing.T) {
 		t.Fatalf("full phone number shown:\n%s", s)
 	}
 	out.Reset()
-	if err := cliShow(context.Background(), w, w.cfg, "gloria@contoso.com", &out); err != nil {
+	if err := cliShow(context.Background(), w, w.Config, "gloria@contoso.com", &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "Global Administrator") {
@@ -64,7 +65,7 @@ func TestCLIShowThroughGraph(t *testing.T) {
 func TestCLIResetThroughGraph(t *testing.T) {
 	w, fake, term, _ := cliEnv(t)
 	var out bytes.Buffer
-	err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "alice@contoso.com", reason: "lost phone", tap: true}, &out)
+	err := cliReset(context.Background(), w, w.Config, resetArgs{target: "alice@contoso.com", reason: "lost phone", tap: true}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -91,7 +92,7 @@ func TestCLIResetThroughGraph(t *testing.T) {
 	}
 	// The audit holds the operator, and no TAP value.
 	var exp bytes.Buffer
-	if _, err := cli.ExportAudit(context.Background(), &exp, w.store, 0); err != nil {
+	if _, err := cli.ExportAudit(context.Background(), &exp, w.Store, 0); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(exp.String(), "operator CLI") || strings.Contains(exp.String(), tap[1]) {
@@ -99,7 +100,7 @@ func TestCLIResetThroughGraph(t *testing.T) {
 	}
 	// A protected target is refused by the CLI too.
 	out.Reset()
-	err = cliReset(context.Background(), w, w.cfg, resetArgs{target: "breakglass@contoso.com", reason: "x"}, &out)
+	err = cliReset(context.Background(), w, w.Config, resetArgs{target: "breakglass@contoso.com", reason: "x"}, &out)
 	if mfa.Code(err) != mfa.EForbidden {
 		t.Fatalf("break-glass: %v", err)
 	}
@@ -108,11 +109,11 @@ func TestCLIResetThroughGraph(t *testing.T) {
 func TestAuditVerifyDetectsAnEdit(t *testing.T) {
 	w, _, _, db := cliEnv(t)
 	var out bytes.Buffer
-	if err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "new phone"}, &out); err != nil {
+	if err := cliReset(context.Background(), w, w.Config, resetArgs{target: "bob@contoso.com", reason: "new phone"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if err := cli.VerifyAudit(context.Background(), &out, w.store); err != nil || !strings.Contains(out.String(), "audit chain OK") {
+	if err := cli.VerifyAudit(context.Background(), &out, w.Store); err != nil || !strings.Contains(out.String(), "audit chain OK") {
 		t.Fatalf("%v %s", err, out.String())
 	}
 	w.Close()
@@ -141,22 +142,22 @@ func TestAuditVerifyDetectsAnEdit(t *testing.T) {
 func TestCLIObeysThePerTargetLimit(t *testing.T) {
 	w, fake, _, _ := cliEnv(t)
 	var out bytes.Buffer
-	if err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "new phone"}, &out); err != nil {
+	if err := cliReset(context.Background(), w, w.Config, resetArgs{target: "bob@contoso.com", reason: "new phone"}, &out); err != nil {
 		t.Fatalf("first reset: %v\n%s", err, out.String())
 	}
 	out.Reset()
-	err := cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "again", tap: true}, &out)
+	err := cliReset(context.Background(), w, w.Config, resetArgs{target: "bob@contoso.com", reason: "again", tap: true}, &out)
 	if mfa.Code(err) != mfa.EForbidden || !strings.Contains(mfa.Message(err), "--override") {
 		t.Fatalf("second reset within 24h without --override: %v\n%s", err, out.String())
 	}
 	if n := fake.Revocations(graphfake.DemoBobID); n != 1 {
 		t.Fatalf("sessions revoked %d times", n)
 	}
-	if open, _ := w.store.ListRequests(context.Background(), mfa.RequestFilter{States: []mfa.State{mfa.StatePending, mfa.StateApproved}}); len(open) != 0 {
+	if open, _ := w.Store.ListRequests(context.Background(), mfa.RequestFilter{States: []mfa.State{mfa.StatePending, mfa.StateApproved}}); len(open) != 0 {
 		t.Fatalf("the refusal left %d open requests", len(open))
 	}
 	out.Reset()
-	err = cliReset(context.Background(), w, w.cfg, resetArgs{target: "bob@contoso.com", reason: "again", tap: true, override: "lost the new phone too, ticket 4712"}, &out)
+	err = cliReset(context.Background(), w, w.Config, resetArgs{target: "bob@contoso.com", reason: "again", tap: true, override: "lost the new phone too, ticket 4712"}, &out)
 	if err != nil {
 		t.Fatalf("second reset with --override: %v\n%s", err, out.String())
 	}
@@ -164,7 +165,7 @@ func TestCLIObeysThePerTargetLimit(t *testing.T) {
 		t.Fatalf("sessions revoked %d times", n)
 	}
 	var exp bytes.Buffer
-	if _, err := cli.ExportAudit(context.Background(), &exp, w.store, 0); err != nil {
+	if _, err := cli.ExportAudit(context.Background(), &exp, w.Store, 0); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Count(exp.String(), "lost the new phone too, ticket 4712") < 2 || !strings.Contains(exp.String(), "target_rate_limit") {

@@ -1,6 +1,6 @@
-// Package app wires mfabot together: configuration, store, directory,
-// service, bot and HTTP server, for each subcommand. cmd/mfabot only calls
-// Main; end-to-end tests reuse the same wiring.
+// Package app is mfabot's subcommands: each parses its flags and
+// environment, builds what it needs with internal/wiring, and runs.
+// cmd/mfabot only calls Main.
 package app
 
 import (

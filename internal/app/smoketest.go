@@ -8,6 +8,7 @@ import (
 	"github.com/mfabot/mfabot/internal/config"
 	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/wiring"
 )
 
 // smokePhone is the phone the smoke test registers: a number of the range
@@ -40,12 +41,12 @@ type smokeStep struct {
 // the phone is gone and removes whatever the run left. Each step is
 // printed with the request-id of its last Graph call, for Microsoft
 // support. It fails naming the first step that failed.
-func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, out io.Writer) error {
-	reg, ok := w.dir.(phoneRegistrar)
+func smokeTest(ctx context.Context, w *wiring.Wiring, cfg config.Config, upn string, out io.Writer) error {
+	reg, ok := w.Dir.(phoneRegistrar)
 	if !ok {
 		return mfa.Errorf(mfa.EInternal, "this directory cannot register a phone method")
 	}
-	op, err := operatorActor(ctx, w.dir, cfg.Operator)
+	op, err := operatorActor(ctx, w.Dir, cfg.Operator)
 	if err != nil {
 		return err
 	}
@@ -62,15 +63,15 @@ func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, ou
 	steps := []smokeStep{
 		{"refuse anything but a plain member", func(ctx context.Context) (string, error) {
 			var err error
-			u, err = w.svc.SmokeTestTarget(ctx, op, upn)
+			u, err = w.Svc.SmokeTestTarget(ctx, op, upn)
 			if err != nil {
 				return "", err
 			}
-			w.svc.AuditSmokeTest(ctx, op, u.UPN, map[string]string{"step": "started", "phone": masked})
+			w.Svc.AuditSmokeTest(ctx, op, u.UPN, map[string]string{"step": "started", "phone": masked})
 			return u.DisplayName + " (" + u.ID + ") is an enabled member with no role, no role-assignable or mfabot group and no owned app", nil
 		}},
 		{"register the test phone " + masked + " (" + smokePhoneType + ")", func(ctx context.Context) (string, error) {
-			ms, err := w.dir.ListMethods(ctx, u.ID)
+			ms, err := w.Dir.ListMethods(ctx, u.ID)
 			if err != nil {
 				return "", err
 			}
@@ -92,7 +93,7 @@ func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, ou
 		}},
 		{"reset through mfabot's reset service (audited as an operator smoke test)", func(ctx context.Context) (string, error) {
 			noTAP := false
-			r, err := w.svc.OperatorSmokeTest(ctx, op, mfa.RequestInput{Target: u.ID, Reason: smokeReason, Profile: cfg.Policy.Profile, TAP: &noTAP})
+			r, err := w.Svc.OperatorSmokeTest(ctx, op, mfa.RequestInput{Target: u.ID, Reason: smokeReason, Profile: cfg.Policy.Profile, TAP: &noTAP})
 			if err != nil {
 				if r != nil {
 					return "", fmt.Errorf("request %s: %w", r.ID, err)
@@ -116,7 +117,7 @@ func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, ou
 			return fmt.Sprintf("request %s completed: %d method(s) removed, %s", r.ID, removed, revoked), nil
 		}},
 		{"verify the test phone is gone", func(ctx context.Context) (string, error) {
-			ms, err := w.dir.ListMethods(ctx, u.ID)
+			ms, err := w.Dir.ListMethods(ctx, u.ID)
 			if err != nil {
 				return "", err
 			}
@@ -147,7 +148,7 @@ func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, ou
 	// to be gone.
 	if registered && !gone {
 		cctx, ids := graph.WithRequestIDs(context.WithoutCancel(ctx))
-		got, err := cleanUpPhone(cctx, w.dir, u.ID, isTestPhone)
+		got, err := cleanUpPhone(cctx, w.Dir, u.ID, isTestPhone)
 		n := len(steps) + 1
 		if err != nil {
 			fmt.Fprintf(out, "FAIL  %d. clean up: %s%s\n", n, failure(err), requestIDs(ids))
@@ -163,12 +164,12 @@ func smokeTest(ctx context.Context, w *wiring, cfg config.Config, upn string, ou
 	}
 	if failedAt != "" {
 		if u.UPN != "" {
-			w.svc.AuditSmokeTest(context.WithoutCancel(ctx), op, u.UPN, map[string]string{"step": "failed", "failedAt": failedAt})
+			w.Svc.AuditSmokeTest(context.WithoutCancel(ctx), op, u.UPN, map[string]string{"step": "failed", "failedAt": failedAt})
 		}
 		fmt.Fprintf(out, "\nThe smoke test failed at %s.\n", failedAt)
 		return &refusedError{"the smoke test failed at " + failedAt}
 	}
-	w.svc.AuditSmokeTest(ctx, op, u.UPN, map[string]string{"step": "passed", "phone": masked})
+	w.Svc.AuditSmokeTest(ctx, op, u.UPN, map[string]string{"step": "passed", "phone": masked})
 	fmt.Fprintln(out, "\nThe smoke test passed: mfabot can register, reset, verify and revoke in this tenant. The audit records it as an operator smoke test (mfabot audit export --kind smoke_test).")
 	return nil
 }

@@ -12,14 +12,15 @@ import (
 	"github.com/mfabot/mfabot/internal/cli"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/wiring"
 )
 
 var requestIDLine = regexp.MustCompile(`(?m)^      request-id [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`)
 
 // auditOf returns the audit records of the wiring's store.
-func auditOf(t *testing.T, w *wiring) []mfa.AuditRecord {
+func auditOf(t *testing.T, w *wiring.Wiring) []mfa.AuditRecord {
 	t.Helper()
-	recs, err := w.store.AuditRecords(context.Background(), 0, 10000)
+	recs, err := w.Store.AuditRecords(context.Background(), 0, 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestCheckWriteSmokeTestPassesOnAPlainMember(t *testing.T) {
 	w, fake, _, _ := cliEnv(t)
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := smokeTest(ctx, w, w.cfg, "nora@contoso.com", &out); err != nil {
+	if err := smokeTest(ctx, w, w.Config, "nora@contoso.com", &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	s := out.String()
@@ -101,14 +102,14 @@ func TestCheckWriteSmokeTestPassesOnAPlainMember(t *testing.T) {
 	}
 	// mfabot audit export --kind smoke_test shows it.
 	var exp bytes.Buffer
-	if n, err := cli.ExportAuditKind(ctx, &exp, w.store, 0, mfa.AuditSmokeTest); err != nil || n != 2 ||
+	if n, err := cli.ExportAuditKind(ctx, &exp, w.Store, 0, mfa.AuditSmokeTest); err != nil || n != 2 ||
 		!strings.Contains(exp.String(), `"step":"started"`) || !strings.Contains(exp.String(), `"step":"passed"`) {
 		t.Fatalf("export --kind smoke_test: %d %v\n%s", n, err, exp.String())
 	}
 	// It does not use up the test account's per-target limit (1): a second
 	// run needs no override, and neither would a real reset.
 	out.Reset()
-	if err := smokeTest(ctx, w, w.cfg, "nora@contoso.com", &out); err != nil {
+	if err := smokeTest(ctx, w, w.Config, "nora@contoso.com", &out); err != nil {
 		t.Fatalf("second run: %v\n%s", err, out.String())
 	}
 }
@@ -128,7 +129,7 @@ func TestCheckWriteRefusesAnyAccountButAPlainMember(t *testing.T) {
 		t.Run(upn, func(t *testing.T) {
 			w, fake, _, _ := cliEnv(t)
 			var out bytes.Buffer
-			err := smokeTest(context.Background(), w, w.cfg, upn, &out)
+			err := smokeTest(context.Background(), w, w.Config, upn, &out)
 			if err == nil || !strings.Contains(err.Error(), "step 1, refuse anything but a plain member") ||
 				!strings.Contains(out.String(), "FAIL  1. refuse anything but a plain member") || !strings.Contains(out.String(), why) {
 				t.Fatalf("not refused with %q: %v\n%s", why, err, out.String())
@@ -154,7 +155,7 @@ func TestCheckWriteStopsWhenThePhoneCannotBeRegistered(t *testing.T) {
 	w, fake, _, _ := cliEnv(t)
 	fake.AddFault(graphfake.Fault{Method: "POST", Path: "/users/*/authentication/phoneMethods", Status: 403, Count: -1})
 	var out bytes.Buffer
-	err := smokeTest(context.Background(), w, w.cfg, "nora@contoso.com", &out)
+	err := smokeTest(context.Background(), w, w.Config, "nora@contoso.com", &out)
 	s := out.String()
 	if err == nil || !strings.Contains(err.Error(), "step 2, register the test phone") ||
 		!strings.Contains(s, "FAIL  2. register the test phone") || !strings.Contains(s, "UserAuthenticationMethod.ReadWrite.All") {
@@ -167,7 +168,7 @@ func TestCheckWriteStopsWhenThePhoneCannotBeRegistered(t *testing.T) {
 	if strings.Contains(s, "3. reset") {
 		t.Fatalf("went on after the failed step:\n%s", s)
 	}
-	rs, lerr := w.store.ListRequests(context.Background(), mfa.RequestFilter{})
+	rs, lerr := w.Store.ListRequests(context.Background(), mfa.RequestFilter{})
 	if lerr != nil || len(rs) != 0 {
 		t.Fatalf("a reset request was made: %v %v", rs, lerr)
 	}
@@ -184,7 +185,7 @@ func TestCheckWriteCleansUpWhenTheResetFails(t *testing.T) {
 	w, fake, _, _ := cliEnv(t)
 	fake.AddFault(graphfake.Fault{Method: "DELETE", Path: "/users/*/authentication/phoneMethods/*", Status: 403, Count: 1})
 	var out bytes.Buffer
-	err := smokeTest(context.Background(), w, w.cfg, "nora@contoso.com", &out)
+	err := smokeTest(context.Background(), w, w.Config, "nora@contoso.com", &out)
 	s := out.String()
 	if err == nil || !strings.Contains(err.Error(), "step 3, reset") || !strings.Contains(s, "ok    5. clean up: the test phone was removed") {
 		t.Fatalf("reset failure: %v\n%s", err, s)

@@ -52,7 +52,7 @@ func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) UsageMistake() {}
 
 // ServeFunc wires the service over dir and serves the bot on ln until ctx
-// ends, handing the bot to ready once it accepts requests: internal/app's
+// ends, handing the bot to ready once it accepts requests: internal/wiring's
 // ServeLocal, the same wiring as serve.
 type ServeFunc func(ctx context.Context, cfg config.Config, log *slog.Logger, dir mfa.Directory, mail mfa.Mailer,
 	ln net.Listener, v *botframework.Validator, sender bot.Sender, ready chan<- *bot.Bot) error

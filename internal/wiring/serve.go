@@ -1,10 +1,9 @@
-package app
+package wiring
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,13 +19,12 @@ import (
 	"github.com/mfabot/mfabot/internal/server"
 )
 
-func runServe(ctx context.Context, stderr io.Writer) error {
-	cfg, err := config.FromEnvFor(config.Serve)
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg, stderr)
-	dir, mail, err := newDirectory(cfg)
+// Serve is `mfabot serve`: it builds the Microsoft Graph directory, the Bot
+// Framework edge and the service from cfg, listens on the bot's port (and
+// on MFABOT_METRICS_ADDR for /metrics), and serves the bot until ctx ends.
+// version is logged at start.
+func Serve(ctx context.Context, cfg config.Config, log *slog.Logger, version string) error {
+	dir, mail, err := Directory(cfg)
 	if err != nil {
 		return err
 	}
@@ -60,7 +58,7 @@ func runServe(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	defer w.Close()
-	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", Version, "appType", cfg.Bot.AppType, "cloud", cfg.Cloud)
+	log.Info("mfabot serving", "addr", ln.Addr().String(), "version", version, "appType", cfg.Bot.AppType, "cloud", cfg.Cloud)
 	return runBot(ctx, w, o)
 }
 
@@ -114,21 +112,21 @@ type botOptions struct {
 // executing, every minute expires pending ones and runs those a crash left
 // approved, and shuts down gracefully, letting background executions
 // finish.
-func runBot(ctx context.Context, w *wiring, o botOptions) error {
-	log := w.log
+func runBot(ctx context.Context, w *Wiring, o botOptions) error {
+	log := w.Log
 	if w.msgr == nil {
 		if o.ready != nil {
 			close(o.ready) // a caller waiting for the bot gets nil, not a hang
 		}
 		return errors.New("run bot: the service was not wired for the bot (wireBot)")
 	}
-	b := bot.New(w.msgr, w.svc)
+	b := bot.New(w.msgr, w.Svc)
 	reg := w.reg
 	auth := server.AuthFunc(func(ctx context.Context, h string, act *botframework.Activity) error {
 		_, err := o.validator.Authenticate(ctx, h, act)
 		return err
 	})
-	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.store.Ping, Log: log, Registry: reg,
+	srv := server.New(server.Config{Bot: b, Auth: auth, Ready: w.Store.Ping, Log: log, Registry: reg,
 		CheckHeader: o.validator.VerifyHeader})
 	hs := server.HTTPServer(srv.Handler(), log)
 	var wg sync.WaitGroup

@@ -1,4 +1,4 @@
-package app
+package wiring
 
 import (
 	"github.com/mfabot/mfabot/internal/config"
@@ -6,9 +6,10 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// newDirectory builds the Graph directory from azidentity's settings. The
-// bot's tenant stands in when AZURE_TENANT_ID is not set.
-func newDirectory(cfg config.Config) (mfa.Directory, mfa.Mailer, error) {
+// Directory builds the Microsoft Graph directory (and mailer) from
+// azidentity's settings. The bot's tenant stands in when AZURE_TENANT_ID is
+// not set.
+func Directory(cfg config.Config) (mfa.Directory, mfa.Mailer, error) {
 	g := cfg.Graph
 	tenant := g.TenantID
 	if tenant == "" {

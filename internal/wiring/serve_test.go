@@ -1,4 +1,4 @@
-package app
+package wiring
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if !strings.Contains(string(card), "Alice Example") || !strings.Contains(string(card), "+1 ••• ••• 5555") || strings.Contains(string(card), "2065555555") {
 		t.Fatalf("request card: %s", card)
 	}
-	rs, err := w.store.ListRequests(context.Background(), mfa.RequestFilter{})
+	rs, err := w.Store.ListRequests(context.Background(), mfa.RequestFilter{})
 	if err != nil || len(rs) != 1 {
 		t.Fatalf("requests %v %v", rs, err)
 	}
@@ -59,7 +59,7 @@ func TestServeEndToEnd(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	var final *mfa.Request
 	for time.Now().Before(deadline) {
-		final, _ = w.store.GetRequest(context.Background(), id)
+		final, _ = w.Store.GetRequest(context.Background(), id)
 		if final.State.Final() {
 			break
 		}

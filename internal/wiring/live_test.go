@@ -1,4 +1,4 @@
-package app
+package wiring
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
 	"github.com/mfabot/mfabot/internal/config"
+	"github.com/mfabot/mfabot/internal/demo"
 	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -21,7 +22,7 @@ import (
 type live struct {
 	URL        string // the messages endpoint, http://127.0.0.1:port/api/messages
 	MetricsURL string // http://127.0.0.1:port/metrics
-	W          *wiring
+	W          *Wiring
 	Fake       *graphfake.Server // the fake Graph, when started by demoServe
 }
 
@@ -89,7 +90,7 @@ func demoServeOn(t *testing.T, ch *channeltest.Channel, fake *graphfake.Server, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := demoConfig(db)
+	cfg := demo.Config(db)
 	cfg.Bot.AppID, cfg.Bot.AppTenantID = ch.AppID, ch.TenantID
 	if mod != nil {
 		mod(&cfg.Policy)

@@ -1,4 +1,4 @@
-package app
+package wiring
 
 import (
 	"context"
@@ -9,24 +9,24 @@ import (
 // then every interval it finishes resets a crash left executing, runs
 // requests left approved, reminds the approvers of requests pending for
 // half their lifetime, and expires pending requests whose time is up.
-func maintain(ctx context.Context, w *wiring, every time.Duration) {
+func maintain(ctx context.Context, w *Wiring, every time.Duration) {
 	jobs := []struct {
 		what string
 		run  func(context.Context) (int, error)
 	}{
-		{"resumed interrupted resets", w.svc.Resume},
-		{"ran requests left approved", w.svc.ResumeApproved},
-		{"reminded approvers of requests at half-life", w.svc.RemindDue},
-		{"expired requests", w.svc.ExpireDue},
+		{"resumed interrupted resets", w.Svc.Resume},
+		{"ran requests left approved", w.Svc.ResumeApproved},
+		{"reminded approvers of requests at half-life", w.Svc.RemindDue},
+		{"expired requests", w.Svc.ExpireDue},
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		for _, j := range jobs {
 			if n, err := j.run(ctx); err != nil {
-				w.log.Error("periodic work failed", "job", j.what, "err", err)
+				w.Log.Error("periodic work failed", "job", j.what, "err", err)
 			} else if n > 0 {
-				w.log.Info(j.what, "count", n)
+				w.Log.Info(j.what, "count", n)
 			}
 		}
 		select {

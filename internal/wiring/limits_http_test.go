@@ -1,4 +1,4 @@
-package app
+package wiring
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // replica starts the production wiring of `mfabot serve` on db and returns
 // its messages URL and wiring; several on one file are several processes
 // sharing it.
-func replica(t *testing.T, ch *channeltest.Channel, fake *graphfake.Server, db string, mod func(*mfa.Policy)) (string, *wiring) {
+func replica(t *testing.T, ch *channeltest.Channel, fake *graphfake.Server, db string, mod func(*mfa.Policy)) (string, *Wiring) {
 	t.Helper()
 	lb := demoServeOn(t, ch, fake, db, mod)
 	return lb.URL, lb.W
@@ -68,7 +68,7 @@ func TestLimitsHoldThroughTheBotEndpointOnTwoReplicas(t *testing.T) {
 		asks = append(asks, ch.Message(hanna, "reset mfa "+upn+" lost phone"))
 	}
 	post(asks)
-	rs, err := w.store.ListRequests(context.Background(), mfa.RequestFilter{RequesterID: graphfake.DemoAgentID})
+	rs, err := w.Store.ListRequests(context.Background(), mfa.RequestFilter{RequesterID: graphfake.DemoAgentID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestLimitsHoldThroughTheBotEndpointOnTwoReplicas(t *testing.T) {
 		completed, pending = 0, 0
 		busy := false
 		for _, r := range rs {
-			got, err := w.store.GetRequest(context.Background(), r.ID)
+			got, err := w.Store.GetRequest(context.Background(), r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestLimitsHoldThroughTheBotEndpointOnTwoReplicas(t *testing.T) {
 	if completed != 2 || pending != 3 {
 		t.Fatalf("five concurrent approvals with the breaker at 2: %d resets ran, %d left pending", completed, pending)
 	}
-	if st, err := w.svc.Breaker(context.Background()); err != nil || !st.Paused {
+	if st, err := w.Svc.Breaker(context.Background()); err != nil || !st.Paused {
 		t.Fatalf("breaker: %+v %v", st, err)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package wiring
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfabot/mfabot/internal/botframework/channeltest"
+	"github.com/mfabot/mfabot/internal/demo"
 	"github.com/mfabot/mfabot/internal/graph"
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -47,20 +48,20 @@ func TestDemoPrivilegedTargetsAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := wireWith(context.Background(), demoConfig(filepath.Join(t.TempDir(), "mfabot.db")), slog.New(slog.DiscardHandler), dir, dir, nil)
+	w, err := New(context.Background(), demo.Config(filepath.Join(t.TempDir(), "mfabot.db")), slog.New(slog.DiscardHandler), dir, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
 	hanna := mfa.Actor{ID: graphfake.DemoAgentID, Name: "Hanna Helpdesk", Via: "teams"}
 	for _, c := range demoProtected {
-		_, err := w.svc.Request(context.Background(), hanna, mfa.RequestInput{Target: c.upn, Reason: "caller says: new phone"})
+		_, err := w.Svc.Request(context.Background(), hanna, mfa.RequestInput{Target: c.upn, Reason: "caller says: new phone"})
 		rf, ok := mfa.AsRefusal(err)
 		if mfa.Code(err) != mfa.EForbidden || !ok || rf.Kind != c.kind || !strings.Contains(mfa.Message(err), c.path) || rf.Next == "" {
 			t.Errorf("%s: %v (refusal %+v), want %s naming %q", c.upn, err, rf, c.kind, c.path)
 		}
 	}
-	recs, err := w.store.AuditRecords(context.Background(), 0, 1000)
+	recs, err := w.Store.AuditRecords(context.Background(), 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestDemoPrivilegedTargetsAreRefused(t *testing.T) {
 			t.Errorf("%s: refusal not audited with its path", c.upn)
 		}
 	}
-	if _, err := w.svc.Request(context.Background(), hanna, mfa.RequestInput{Target: "bob@contoso.com", Reason: "new phone"}); err != nil {
+	if _, err := w.Svc.Request(context.Background(), hanna, mfa.RequestInput{Target: "bob@contoso.com", Reason: "new phone"}); err != nil {
 		t.Fatalf("an ordinary user is refused: %v", err)
 	}
 }
@@ -98,7 +99,7 @@ func TestDemoPrivilegedTargetsAreRefusedThroughTheEndpoint(t *testing.T) {
 			t.Errorf("%s: reply does not name %q: %s", c.upn, c.path, text)
 		}
 	}
-	if rs, err := w.store.ListRequests(context.Background(), mfa.RequestFilter{}); err != nil || len(rs) != 0 {
+	if rs, err := w.Store.ListRequests(context.Background(), mfa.RequestFilter{}); err != nil || len(rs) != 0 {
 		t.Fatalf("requests made: %v %v", rs, err)
 	}
 }
