@@ -194,12 +194,10 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 	if err != nil {
 		return &ConnectorError{Op: op, Err: err}
 	}
-	body, err := newRequestBody(in)
+	body, err := encodeBody(in)
 	if err != nil {
 		return &ConnectorError{Op: op, Err: fmt.Errorf("encode request: %w", err)}
 	}
-	// The buffer is reused once this call and net/http are done with it.
-	defer body.release()
 	for attempt := 1; ; attempt++ {
 		resp, err := c.once(ctx, method, u, body)
 		if err != nil {
@@ -222,24 +220,15 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 }
 
 // once sends one HTTP request; the response body is the caller's to close.
-func (c *Connector) once(ctx context.Context, method, u string, body *requestBody) (*http.Response, error) {
+func (c *Connector) once(ctx context.Context, method, u string, body []byte) (*http.Response, error) {
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rd, err := body.reader()
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
-	if err != nil {
-		rd.Close()
-		return nil, err
-	}
-	// What NewRequest sets for a *bytes.Reader, for the pooled body: a
-	// known length, and a fresh reader when net/http sends it again.
-	req.ContentLength = int64(len(body.b))
-	req.GetBody = func() (io.ReadCloser, error) { return body.reader() }
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Accept", "application/json")

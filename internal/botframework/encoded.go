@@ -40,12 +40,6 @@ func (e EncodedJSON) Bytes() []byte { return e.b }
 // appended with their content copied as it is; anything else goes through
 // json.Marshal.
 func encodeBody(in any) ([]byte, error) {
-	return encodeBodyInto(nil, in)
-}
-
-// encodeBodyInto is encodeBody writing an activity with EncodedJSON content
-// into dst (reset first) when dst is not nil; the result then aliases dst.
-func encodeBodyInto(dst *bytes.Buffer, in any) ([]byte, error) {
 	a, ok := in.(*Activity)
 	if !ok || !hasEncoded(a.Attachments) {
 		return json.Marshal(in)
@@ -65,13 +59,7 @@ func encodeBodyInto(dst *bytes.Buffer, in any) ([]byte, error) {
 			size += len(e.b) + 64
 		}
 	}
-	buf := dst
-	if buf == nil {
-		buf = bytes.NewBuffer(make([]byte, 0, size))
-	} else {
-		buf.Reset()
-		buf.Grow(size)
-	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	buf.Write(head[:len(head)-1])
 	if len(head) > 2 {
 		buf.WriteByte(',')

@@ -97,17 +97,6 @@ func BenchmarkEncodeHelpSizedReply(b *testing.B) {
 			}
 		}
 	})
-	b.Run("EncodedJSONPooled", func(b *testing.B) {
-		a := *act
-		a.Attachments = []schema.Attachment{CardAttachment(enc)}
-		for b.Loop() {
-			rb, err := newRequestBody(&a)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rb.release()
-		}
-	})
 	b.Run("RawMessage", func(b *testing.B) {
 		a := *act
 		a.Attachments = []schema.Attachment{CardAttachment(json.RawMessage(raw))}
