@@ -56,6 +56,11 @@ func NewConnector(cfg ConnectorConfig) *Connector {
 		// not each pay a new TLS handshake (net/http keeps 2 by default).
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = 64
+		// A card reply is a few KB: with net/http's 4 KB write buffer it
+		// leaves in two TLS records and two writes, the second through a
+		// buffer allocated per request. 16 KB (one TLS record's payload)
+		// holds the headers and body of any reply mfabot sends.
+		tr.WriteBufferSize = 16 << 10
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	if cfg.MaxAttempts <= 0 {
