@@ -67,6 +67,19 @@ func RequesterLimit(requester string, max int) mfa.Limit {
 // must be unique per call (per process, when processes race).
 func CreateRacing(stores []mfa.Store, prefix, requester string, racers, max int) []error {
 	limit := RequesterLimit(requester, max)
+	return atOnce(racers, func(i int) (func() error, error) {
+		id := fmt.Sprintf("lim-%s-%03d", prefix, i)
+		r := pendingRequest(id, "T-"+id, requester, base.Add(time.Duration(i)))
+		s := stores[i%len(stores)]
+		_ = s.Ping(ctx) // connections open before the race
+		return func() error { return s.CreateRequest(ctx, r, limit) }, nil
+	})
+}
+
+// atOnce prepares racers goroutines with prepare(i), then lets every
+// prepared one run at the same instant, and returns each one's error (or
+// its preparation's).
+func atOnce(racers int, prepare func(i int) (func() error, error)) []error {
 	var (
 		wg    sync.WaitGroup
 		start = make(chan struct{})
@@ -76,11 +89,13 @@ func CreateRacing(stores []mfa.Store, prefix, requester string, racers, max int)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			id := fmt.Sprintf("lim-%s-%03d", prefix, i)
-			r := pendingRequest(id, "T-"+id, requester, base.Add(time.Duration(i)))
-			_ = stores[i%len(stores)].Ping(ctx) // connections open before the race
+			run, err := prepare(i)
+			if err != nil {
+				errs[i] = err
+				return
+			}
 			<-start
-			errs[i] = stores[i%len(stores)].CreateRequest(ctx, r, limit)
+			errs[i] = run()
 		}()
 	}
 	close(start)
@@ -249,29 +264,15 @@ var TakeoverAt = base.Add(time.Hour + 2*time.Minute)
 // at once at TakeoverAt, owner i through stores[i%len(stores)], and
 // returns each claim's error.
 func ClaimRacing(stores []mfa.Store, id, prefix string, racers int) []error {
-	var (
-		wg    sync.WaitGroup
-		start = make(chan struct{})
-		errs  = make([]error, racers)
-	)
-	for i := range racers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := stores[i%len(stores)]
-			r, err := s.GetRequest(ctx, id)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			c := mfa.Cond{From: []mfa.State{mfa.StateExecuting}, Lease: &mfa.Lease{Owner: fmt.Sprintf("%s-%d", prefix, i), Now: TakeoverAt, Until: TakeoverAt.Add(time.Minute)}}
-			<-start
-			errs[i] = s.WriteRequest(ctx, r, c)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
+	return atOnce(racers, func(i int) (func() error, error) {
+		s := stores[i%len(stores)]
+		r, err := s.GetRequest(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		c := mfa.Cond{From: []mfa.State{mfa.StateExecuting}, Lease: &mfa.Lease{Owner: fmt.Sprintf("%s-%d", prefix, i), Now: TakeoverAt, Until: TakeoverAt.Add(time.Minute)}}
+		return func() error { return s.WriteRequest(ctx, r, c) }, nil
+	})
 }
 
 // RaceLeaseTakeover leaves a request executing under a lease that ran out
