@@ -98,6 +98,35 @@ async function stopDemo(demo) {
 // several are shown.
 const card = (page) => page.locator('.ac-adaptiveCard').filter({ hasText: `MFA reset: ${TARGET}` }).last();
 
+// demoWithBrowser starts the demo on free ports and a headless Chromium with
+// a profile of its own; both stop, and their folder goes, when the test ends
+// (or the process exits).
+async function demoWithBrowser(t) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
+  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort(), approver2: await freePort() };
+  const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
+  let context;
+  const killer = () => { try { process.kill(-demo.child.pid, 'SIGKILL'); } catch { /* gone */ } };
+  process.once('exit', killer);
+  t.after(async () => {
+    if (context) await context.close().catch(() => {});
+    await stopDemo(demo);
+    process.removeListener('exit', killer);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const urls = await demo.ready;
+  context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(STEP);
+  return { urls, context };
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
 }
@@ -107,31 +136,9 @@ test('helpdesk agent requests, both approvers get it in their own chat, approver
   for (const f of fs.readdirSync(artifacts)) {
     if (f.endsWith('.png')) fs.rmSync(path.join(artifacts, f));
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
-  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort(), approver2: await freePort() };
-  const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
-  let context;
+  const { urls, context } = await demoWithBrowser(t);
   const pages = {};
-  const killer = () => { try { process.kill(-demo.child.pid, 'SIGKILL'); } catch { /* gone */ } };
-  process.once('exit', killer);
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopDemo(demo);
-    process.removeListener('exit', killer);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
   try {
-    const urls = await demo.ready;
-    const profile = path.join(tmp, 'chromium-profile');
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.setDefaultTimeout(STEP);
     pages.agent = await context.newPage();
     pages.approver = await context.newPage();
     pages.approver2 = await context.newPage();
@@ -222,28 +229,7 @@ test('helpdesk agent requests, both approvers get it in their own chat, approver
 // The help card and "Did you mean" show every argument name: Teams and the
 // Playground render message text as HTML, where <upn> would vanish.
 test('help and "Did you mean" show the argument names', { timeout: 150_000 }, async (t) => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
-  const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort(), approver2: await freePort() };
-  const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
-  let context;
-  const killer = () => { try { process.kill(-demo.child.pid, 'SIGKILL'); } catch { /* gone */ } };
-  process.once('exit', killer);
-  t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    await stopDemo(demo);
-    process.removeListener('exit', killer);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
-  const urls = await demo.ready;
-  context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context.setDefaultTimeout(STEP);
+  const { urls, context } = await demoWithBrowser(t);
   const page = await context.newPage();
   await page.goto(urls.agent);
   const compose = page.locator('[role="textbox"][data-lexical-editor]');
