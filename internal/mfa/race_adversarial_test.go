@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,34 +51,18 @@ func TestConcurrentRequestsFromOneAgentStayWithinTheLimit(t *testing.T) {
 	g := newRig(t, func(p *mfa.Policy) { p.PerRequesterLimit = 5; p.BreakerLimit = 100 })
 	targets := g.addTargets(12)
 	svcs := []*mfa.Service{g.svc, g.replica()}
-	var (
-		wg      sync.WaitGroup
-		start   = make(chan struct{})
-		mu      sync.Mutex
-		created int
-	)
-	for i, upn := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			agent := mfatest.Agent
-			if i%3 == 0 { // the same object id spelled in upper case counts too
-				agent.ID = strings.ToUpper(agent.ID)
-			}
-			<-start
-			_, err := svcs[i%2].Request(ctx, agent, mfa.RequestInput{Target: upn, Reason: "caller says: lost phone"})
-			switch {
-			case err == nil:
-				mu.Lock()
-				created++
-				mu.Unlock()
-			case mfa.Code(err) != mfa.ERateLimited:
-				t.Errorf("request %s: %v, want rate limited", upn, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	created := atOnce(len(targets), func(i int) bool {
+		upn := targets[i]
+		agent := mfatest.Agent
+		if i%3 == 0 { // the same object id spelled in upper case counts too
+			agent.ID = strings.ToUpper(agent.ID)
+		}
+		_, err := svcs[i%2].Request(ctx, agent, mfa.RequestInput{Target: upn, Reason: "caller says: lost phone"})
+		if err != nil && mfa.Code(err) != mfa.ERateLimited {
+			t.Errorf("request %s: %v, want rate limited", upn, err)
+		}
+		return err == nil
+	})
 	n, err := g.store.CountRequests(ctx, mfa.RequestFilter{RequesterID: mfatest.AgentID})
 	if err != nil {
 		t.Fatal(err)
@@ -104,39 +89,24 @@ func TestConcurrentApprovalsStayWithinTheBreaker(t *testing.T) {
 		ids = append(ids, g.mustAsk(agents[i], upn).ID)
 	}
 	svcs := []*mfa.Service{g.svc, g.replica()}
-	var (
-		wg       sync.WaitGroup
-		start    = make(chan struct{})
-		mu       sync.Mutex
-		approved int
-	)
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			svc := svcs[i%2]
-			<-start
-			r, err := svc.Approve(ctx, mfatest.Approver, id, approveIn())
-			if err != nil {
-				if mfa.Code(err) != mfa.ERateLimited {
-					t.Errorf("approve %s: %v, want rate limited", id, err)
-				}
-				return
+	approved := atOnce(len(ids), func(i int) bool {
+		id, svc := ids[i], svcs[i%2]
+		r, err := svc.Approve(ctx, mfatest.Approver, id, approveIn())
+		if err != nil {
+			if mfa.Code(err) != mfa.ERateLimited {
+				t.Errorf("approve %s: %v, want rate limited", id, err)
 			}
-			if r.State != mfa.StateApproved {
-				t.Errorf("approve %s: state %s", id, r.State)
-				return
-			}
-			mu.Lock()
-			approved++
-			mu.Unlock()
-			if _, err := svc.Execute(ctx, id); err != nil {
-				t.Errorf("execute %s: %v", id, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+			return false
+		}
+		if r.State != mfa.StateApproved {
+			t.Errorf("approve %s: state %s", id, r.State)
+			return false
+		}
+		if _, err := svc.Execute(ctx, id); err != nil {
+			t.Errorf("execute %s: %v", id, err)
+		}
+		return true
+	})
 	ran, err := g.store.CountRequests(ctx, mfa.RequestFilter{ExecutedSince: g.clock.Now().Add(-time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -167,4 +137,27 @@ func TestLimitsHoldAcrossStoreHandles(t *testing.T) {
 	}
 	_, err := g.svc.Request(ctx, mfatest.Agent, mfa.RequestInput{Target: "alice@contoso.com", Reason: "lost phone"})
 	wantCode(t, "second request through the other handle", err, mfa.ERateLimited)
+}
+
+// atOnce runs f(0) … f(n-1) in n goroutines released at the same instant
+// and counts the calls that report success.
+func atOnce(n int, f func(i int) bool) int {
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		ok    atomic.Int32
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if f(i) {
+				ok.Add(1)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return int(ok.Load())
 }
