@@ -57,6 +57,17 @@ type Policy struct {
 	// process or replica takes an executing request over only once its
 	// lease has run out.
 	ExecutionLease time.Duration
+
+	// IncidentGroupID, when set, turns incident mode on: its members may
+	// ask for a reset of many users at once (a Batch).
+	IncidentGroupID string
+	// IncidentMax is the most users one batch may name.
+	IncidentMax int
+	// IncidentWriteRate is Graph writes per second for batches, shared by
+	// every worker of every replica.
+	IncidentWriteRate int
+	// IncidentWorkers is how many users each replica resets at once.
+	IncidentWorkers int
 }
 
 // missing names the fields a usable policy cannot leave at zero. The
@@ -75,6 +86,7 @@ func (p Policy) missing() []string {
 		{"PerTargetLimit", p.PerTargetLimit <= 0}, {"TargetWindow", p.TargetWindow <= 0},
 		{"BreakerLimit", p.BreakerLimit <= 0}, {"BreakerWindow", p.BreakerWindow <= 0},
 		{"ExecutionLease", p.ExecutionLease <= 0},
+		{"IncidentMax", p.IncidentMax <= 0}, {"IncidentWriteRate", p.IncidentWriteRate <= 0}, {"IncidentWorkers", p.IncidentWorkers <= 0},
 	} {
 		if f.zero {
 			out = append(out, f.name)

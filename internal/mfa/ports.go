@@ -36,6 +36,22 @@ type Directory interface {
 	GroupMembers(ctx context.Context, groupID string) ([]User, error)
 	// Manager returns the user's manager; ENotFound when there is none.
 	Manager(ctx context.Context, userID string) (User, error)
+	// FindGroup resolves a group by object id or exact display name; a
+	// name that several groups share is EInvalid (naming how many), none
+	// is ENotFound.
+	FindGroup(ctx context.Context, key string) (Group, error)
+	// EachGroupMember calls f with every user who is a transitive member
+	// of the group, page by page as Graph returns them (every page, no
+	// cap: a failed page or a looping nextLink is an error), without
+	// holding the whole list. An error from f stops the listing and is
+	// returned.
+	EachGroupMember(ctx context.Context, groupID string, f func(User) error) error
+}
+
+// Group is a directory group.
+type Group struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Mailer sends mail from a mailbox (Graph sendMail).

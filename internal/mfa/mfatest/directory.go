@@ -21,18 +21,20 @@ import (
 // methods remain, mobile cannot go while alternateMobile exists, a missing
 // method is not found. Fail injects errors by operation.
 type Directory struct {
-	mu       sync.Mutex
-	Users    map[string]mfa.User        // by id
-	Methods  map[string][]mfa.Method    // by user id
-	Default  map[string]string          // user id → method key of the default method
-	Groups   map[string]map[string]bool // group id → member ids
-	Owners   map[string]map[string]bool // group id → owner ids
-	Privs    map[string]mfa.Privileges  // by user id
-	Managers map[string]string          // user id → manager id
-	TAPs     int
-	TAPAsked []mfa.TAPRequest // every CreateTAP's request, in order
-	Revoked  map[string]int
-	Calls    []string
+	mu      sync.Mutex
+	Users   map[string]mfa.User        // by id
+	Methods map[string][]mfa.Method    // by user id
+	Default map[string]string          // user id → method key of the default method
+	Groups  map[string]map[string]bool // group id → member ids
+	// GroupNames are the groups' display names, by id.
+	GroupNames map[string]string
+	Owners     map[string]map[string]bool // group id → owner ids
+	Privs      map[string]mfa.Privileges  // by user id
+	Managers   map[string]string          // user id → manager id
+	TAPs       int
+	TAPAsked   []mfa.TAPRequest // every CreateTAP's request, in order
+	Revoked    map[string]int
+	Calls      []string
 	// HardwareOATHUnlisted, when set, is why hardware OATH tokens cannot
 	// be listed (Graph lists them through its beta API only): ListMethods
 	// then omits them and returns an *mfa.IncompleteListError.
@@ -51,7 +53,7 @@ var _ mfa.Directory = (*Directory)(nil)
 // NewDirectory returns an empty directory.
 func NewDirectory() *Directory {
 	return &Directory{Users: map[string]mfa.User{}, Methods: map[string][]mfa.Method{}, Default: map[string]string{},
-		Groups: map[string]map[string]bool{}, Owners: map[string]map[string]bool{}, Privs: map[string]mfa.Privileges{}, Managers: map[string]string{}, Revoked: map[string]int{}}
+		Groups: map[string]map[string]bool{}, GroupNames: map[string]string{}, Owners: map[string]map[string]bool{}, Privs: map[string]mfa.Privileges{}, Managers: map[string]string{}, Revoked: map[string]int{}}
 }
 
 // AddUser adds a user with methods; the first method is the default.
@@ -274,6 +276,50 @@ func (d *Directory) GroupMembers(ctx context.Context, groupID string) ([]mfa.Use
 	}
 	slices.SortFunc(out, func(a, b mfa.User) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// FindGroup resolves a seeded group by id (case-insensitively) or by its
+// name in GroupNames; a name two groups share is EInvalid, as in
+// internal/graph.
+func (d *Directory) FindGroup(ctx context.Context, key string) (mfa.Group, error) {
+	if err := d.call("group", key); err != nil {
+		return mfa.Group{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id := range d.Groups {
+		if mfa.SameID(id, key) {
+			return mfa.Group{ID: id, Name: d.GroupNames[id]}, nil
+		}
+	}
+	var found []mfa.Group
+	for id, name := range d.GroupNames {
+		if name == key {
+			found = append(found, mfa.Group{ID: id, Name: name})
+		}
+	}
+	switch len(found) {
+	case 0:
+		return mfa.Group{}, mfa.Errorf(mfa.ENotFound, "there is no group %q in the directory", key)
+	case 1:
+		return found[0], nil
+	}
+	return mfa.Group{}, mfa.Errorf(mfa.EInvalid, "%d groups are named %q: use the group's object id", len(found), key)
+}
+
+// EachGroupMember calls f with each seeded member of the group that is a
+// user, in GroupMembers' order, stopping at f's first error.
+func (d *Directory) EachGroupMember(ctx context.Context, groupID string, f func(mfa.User) error) error {
+	us, err := d.GroupMembers(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if err := f(u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Manager returns the seeded manager.
