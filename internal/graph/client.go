@@ -45,8 +45,9 @@ type Directory struct {
 }
 
 var (
-	_ mfa.Directory = (*Directory)(nil)
-	_ mfa.Mailer    = (*Directory)(nil)
+	_ mfa.Directory  = (*Directory)(nil)
+	_ mfa.Mailer     = (*Directory)(nil)
+	_ mfa.BulkMailer = (*Directory)(nil)
 )
 
 // New returns a Directory that authenticates with cfg.Credential. The

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"sync"
+
+	"github.com/mfabot/mfabot/internal/mfa"
 )
 
 // RequestIDs collects the request-id response header of every Graph call
@@ -57,6 +59,7 @@ type recordRequestIDs struct{ next http.RoundTripper }
 func (t recordRequestIDs) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := t.next.RoundTrip(req)
 	if res != nil {
+		mfa.ReportRequestID(req.Context(), req.Method, res.Header.Get("request-id"))
 		if c, ok := req.Context().Value(requestIDsKey{}).(*RequestIDs); ok {
 			if id := res.Header.Get("request-id"); id != "" {
 				c.add(id)

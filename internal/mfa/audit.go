@@ -69,6 +69,20 @@ const (
 	// passed or failed (naming the step). The reset it runs is audited as
 	// every reset is, its records marked smokeTest=true.
 	AuditSmokeTest = "smoke_test"
+
+	// Incident mode: the batch's decisions (its id in the request id) and
+	// one record per user's outcome (the user in the target).
+	AuditBatchPlanned   = "batch_planned"
+	AuditBatchRefused   = "batch_refused"
+	AuditBatchApproved  = "batch_approved"
+	AuditBatchStarted   = "batch_started"
+	AuditBatchPaused    = "batch_paused"
+	AuditBatchResumed   = "batch_resumed"
+	AuditBatchCancelled = "batch_cancelled"
+	AuditBatchExpired   = "batch_expired"
+	AuditBatchCompleted = "batch_completed"
+	AuditBatchUser      = "batch_user"
+	AuditBatchNotified  = "batch_notified"
 )
 
 // GenesisHash is the PrevHash of the first record.

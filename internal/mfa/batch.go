@@ -11,13 +11,15 @@ import (
 
 // BatchState is where a batch is in its lifecycle:
 //
-//	planned → running ⇄ paused → completed
+//	planning → planned → running ⇄ paused → completed
+//	planning → cancelled (the plan failed or was refused, see Note)
 //	planned | running | paused → cancelled;  planned → expired
 type BatchState string
 
 // Batch states.
 const (
-	BatchPlanned   BatchState = "planned" // waiting for two approvals
+	BatchPlanning  BatchState = "planning" // the plan is being made: nobody can approve it yet
+	BatchPlanned   BatchState = "planned"  // waiting for two approvals
 	BatchRunning   BatchState = "running"
 	BatchPaused    BatchState = "paused"
 	BatchCompleted BatchState = "completed"
@@ -25,11 +27,14 @@ const (
 	BatchExpired   BatchState = "expired"
 )
 
-// Open reports whether the batch may still change (planned, running or
-// paused). One batch is open at a time, tenant-wide.
+// Open reports whether the batch may still change (planning, planned,
+// running or paused). One batch is open at a time, tenant-wide.
 func (s BatchState) Open() bool {
-	return s == BatchPlanned || s == BatchRunning || s == BatchPaused
+	return s == BatchPlanning || s == BatchPlanned || s == BatchRunning || s == BatchPaused
 }
+
+// OpenBatchStates are the states of an open batch.
+var OpenBatchStates = []BatchState{BatchPlanning, BatchPlanned, BatchRunning, BatchPaused}
 
 // BatchApprovals is how many different approvers a batch needs.
 const BatchApprovals = 2
@@ -58,6 +63,9 @@ type Batch struct {
 	Approvals []BatchApproval `json:"approvals,omitempty"`
 	// StoppedBy is who paused or cancelled it last.
 	StoppedBy *Actor `json:"stoppedBy,omitempty"`
+	// Note says why a batch ended the way it did ("the group has more
+	// than 50,000 members", "cancelled by …"), for people.
+	Note string `json:"note,omitempty"`
 
 	CreatedAt  time.Time `json:"createdAt"`
 	ExpiresAt  time.Time `json:"expiresAt"` // approvals must come before
@@ -312,4 +320,22 @@ type BatchInput struct {
 	Reason     string
 	// DryRun plans and returns the plan without storing anything.
 	DryRun bool
+}
+
+// requestIDKey is a context key for ReportRequestID.
+type requestIDKey struct{}
+
+// WithRequestIDReport returns ctx carrying f, which the directory calls
+// with the HTTP method and the request-id of every Graph response, so a
+// batch can record, per user, the id Microsoft support asks for.
+func WithRequestIDReport(ctx context.Context, f func(method, requestID string)) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, f)
+}
+
+// ReportRequestID tells the batch running in ctx, if any, a Graph
+// response's request-id.
+func ReportRequestID(ctx context.Context, method, requestID string) {
+	if f, ok := ctx.Value(requestIDKey{}).(func(string, string)); ok && f != nil && requestID != "" {
+		f(method, requestID)
+	}
 }

@@ -163,44 +163,12 @@ func (ex *execution) plan(ctx context.Context) {
 		// The new pass has replaced any older one (Graph keeps one per user).
 		todo = slices.DeleteFunc(todo, func(m Method) bool { return m.Kind == KindTAP })
 	}
-	// Graph refuses mobile while alternateMobile exists: hold mobile back to
-	// the second wave when an alternateMobile is being deleted.
-	var first, held []Method
-	hasAlt := false
-	for _, m := range todo {
-		if m.Kind == KindPhone && m.PhoneType == PhoneAlternateMobile {
-			hasAlt = true
-		}
-	}
-	for _, m := range todo {
-		if hasAlt && m.Kind == KindPhone && m.PhoneType == PhoneMobile {
-			held = append(held, m)
-			continue
-		}
-		first = append(first, m)
-	}
-	// Next round trip: independent deletes, concurrently.
-	refused := ex.deleteAll(ctx, first)
-	// Next: the held mobile phone and the default method, which
-	// Graph refuses while others remain. Revocation runs beside it.
-	var revoke sync.WaitGroup
-	revoke.Add(1)
-	go func() { defer revoke.Done(); ex.revoke(ctx) }()
-	second := append(held, refused...)
-	if len(held) > 0 && len(refused) > 0 {
-		// Both kinds of wait: mobile first, then the default.
-		if again := ex.deleteAll(ctx, held); len(again) > 0 {
-			refused = append(again, refused...)
-		}
-		second = refused
-	}
-	for _, m := range ex.deleteAll(ctx, second) {
+	for _, m := range removeInWaves(todo, func(ms []Method) []Method { return ex.deleteAll(ctx, ms) }, func() { ex.revoke(ctx) }) {
 		ex.fail(ctx, m, ex.lastErr(m))
 	}
 	// Last: verification (a pass is never counted as remaining
 	// when the request asked for one).
 	ex.verify(ctx)
-	revoke.Wait()
 }
 
 // refuse ends the run before any delete because the target may no longer

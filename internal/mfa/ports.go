@@ -59,6 +59,13 @@ type Mailer interface {
 	SendMail(ctx context.Context, from string, to []string, subject, text string) error
 }
 
+// BulkMailer sends one mail to many people who do not see each other
+// (Bcc). A Mailer that is also a BulkMailer sends incident notices in
+// groups; otherwise each user gets their own mail.
+type BulkMailer interface {
+	SendBcc(ctx context.Context, from string, bcc []string, subject, text string) error
+}
+
 // Store persists requests, their execution journal, the audit chain and
 // the circuit breaker. internal/store implements it; every implementation
 // passes the shared suite in internal/store/storetest. (The Teams bot keeps

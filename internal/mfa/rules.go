@@ -138,6 +138,7 @@ func (s *Service) watchedGroups() map[string]string {
 		{s.policy.ApproverGroupID, "approver"},
 		{s.policy.HelpdeskGroupID, "helpdesk"},
 		{s.policy.TAPGroupID, "TAP issuer"},
+		{s.policy.IncidentGroupID, "incident"},
 	} {
 		if id := CanonicalID(g.id); id != "" && w[id] == "" {
 			w[id] = g.part

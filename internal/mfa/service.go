@@ -16,15 +16,19 @@ import (
 // both call it. It enforces policy, drives the request lifecycle, executes
 // the plan and writes the audit trail.
 type Service struct {
-	dir    Directory
-	store  Store
-	notify Notifier
-	alert  Alerter
-	mail   Mailer
-	clock  Clock
-	policy Policy
-	log    *slog.Logger
-	newID  func() string
+	dir   Directory
+	store Store
+	// batches is the store's incident-mode part; nil when it has none.
+	batches BatchStore
+	// throttle spaces batches' Graph writes, shared with other replicas.
+	throttle *writeThrottle
+	notify   Notifier
+	alert    Alerter
+	mail     Mailer
+	clock    Clock
+	policy   Policy
+	log      *slog.Logger
+	newID    func() string
 
 	owner   string   // this instance's name as an execution lease owner
 	running sync.Map // request id → *execution (nil while starting): executions in this process
@@ -47,12 +51,15 @@ func (s *Service) lockTarget(id string) func() {
 type Deps struct {
 	Directory Directory
 	Store     Store
-	Notifier  Notifier
-	Alerter   Alerter
-	Mailer    Mailer
-	Clock     Clock
-	Log       *slog.Logger
-	NewID     func() string
+	// Batches is the store's incident-mode part; when nil, Store is used
+	// if it implements BatchStore.
+	Batches  BatchStore
+	Notifier Notifier
+	Alerter  Alerter
+	Mailer   Mailer
+	Clock    Clock
+	Log      *slog.Logger
+	NewID    func() string
 }
 
 // NewService wires a Service. It panics on a policy with a zero limit,
@@ -76,6 +83,13 @@ func NewService(p Policy, d Deps) *Service {
 	}
 	if s.newID == nil {
 		s.newID = NewRequestID
+	}
+	s.batches = d.Batches
+	if s.batches == nil {
+		s.batches, _ = d.Store.(BatchStore)
+	}
+	if s.batches != nil && p.IncidentWriteRate > 0 {
+		s.throttle = newWriteThrottle(s.batches, s.clock, p.IncidentWriteRate)
 	}
 	s.owner = newOwner()
 	s.log = s.log.With("component", "mfa")
@@ -147,6 +161,22 @@ func (s *Service) raise(ctx context.Context, a Alert) {
 			_, _ = s.audit(ctx, AuditAlertDropped, nil, "system", map[string]string{"kind": a.Kind, "reason": "alert queue full"})
 		}
 	}
+}
+
+// batchChanged publishes a batch's status to the notifier, if it cares
+// about batches, off the caller's context.
+func (s *Service) batchChanged(ctx context.Context, b *Batch) {
+	bn, ok := s.notify.(BatchNotifier)
+	if !ok {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	st, err := s.batchStatus(ctx, b)
+	if err != nil {
+		s.log.Error("batch status failed", "batch", b.ID, "err", err)
+		return
+	}
+	bn.BatchChanged(ctx, st)
 }
 
 // changed tells the notifier about a transition, off the caller's context.
