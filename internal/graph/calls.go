@@ -22,6 +22,7 @@ var callPermissions = func() map[string]string {
 		"POST /v1.0/users/{user}/checkMemberGroups":         PermGroupMemberRead,
 		"GET /v1.0/users/{user}/transitiveMemberOf":         PermGroupMemberRead,
 		"GET /v1.0/users/{user}/transitiveMemberOf/{cast}":  PermGroupMemberRead,
+		"GET /v1.0/groups":                                  PermGroupMemberRead,
 		"GET /v1.0/groups/{group}":                          PermGroupMemberRead,
 		"POST /v1.0/groups/{group}/checkMemberGroups":       PermGroupMemberRead,
 		"GET /v1.0/groups/{group}/transitiveMembers/{cast}": PermGroupMemberRead,

@@ -2,27 +2,154 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"hash/maphash"
+	"strings"
+
+	abstractions "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/groups"
 
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// FindGroup resolves a group by object id.
-// TODO(incident): display names, GET /groups/{id} and the $filter listing.
+// FindGroup resolves a group by object id or by exact display name.
+//
+// An object id is read with GET /groups/{id}?$select=id,displayName
+// (https://learn.microsoft.com/en-us/graph/api/group-get; least privileged
+// application permission GroupMember.Read.All); 404 is ENotFound.
+//
+// Anything else is a display name, listed with
+// GET /groups?$filter=displayName eq '…'&$select=id,displayName, every page
+// (https://learn.microsoft.com/en-us/graph/api/group-list, same
+// permission). A single quote in the name is doubled, as OData string
+// literals escape it. eq on a group's displayName is one of the filters
+// Graph serves by default, without ConsistencyLevel: eventual and $count
+// ("Default+Advanced" in the group properties table of
+// https://learn.microsoft.com/en-us/graph/aad-advanced-queries), so the
+// listing reads the directory as it is now, not an index that may lag
+// behind. No group is ENotFound; several are EInvalid, naming how many and
+// asking for the object id.
 func (d *Directory) FindGroup(ctx context.Context, key string) (mfa.Group, error) {
-	return mfa.Group{ID: key}, nil
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return mfa.Group{}, mfa.Errorf(mfa.EInvalid, "name a group by its object id or display name")
+	}
+	if isGUID(key) {
+		o, err := d.getObject(ctx, "read the group "+key, PermGroupMemberRead, query("/groups/"+key, "$select", "id,displayName"))
+		if err != nil {
+			if mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
+				return mfa.Group{}, mfa.Wrap(mfa.ENotFound, err, "there is no group %s in the directory", key)
+			}
+			return mfa.Group{}, err
+		}
+		id, _ := o.str("id")
+		if id == "" {
+			return mfa.Group{}, &mfa.DirectoryError{Op: "read the group " + key, Reason: mfa.ReasonUnexpected, Message: "the group has no id"}
+		}
+		name, _ := o.str("displayName")
+		return mfa.Group{ID: id, Name: name}, nil
+	}
+	filter := "displayName eq '" + strings.ReplaceAll(key, "'", "''") + "'"
+	os, err := d.listAll(ctx, fmt.Sprintf("find the group named %q", key), PermGroupMemberRead,
+		query("/groups", "$filter", filter, "$select", "id,displayName"))
+	if err != nil {
+		return mfa.Group{}, err
+	}
+	switch len(os) {
+	case 0:
+		return mfa.Group{}, mfa.Errorf(mfa.ENotFound, "there is no group named %q in the directory", key)
+	case 1:
+		id, _ := os[0].str("id")
+		name, _ := os[0].str("displayName")
+		if id == "" {
+			return mfa.Group{}, &mfa.DirectoryError{Op: fmt.Sprintf("find the group named %q", key), Reason: mfa.ReasonUnexpected, Message: "the group has no id"}
+		}
+		return mfa.Group{ID: id, Name: name}, nil
+	}
+	return mfa.Group{}, mfa.Errorf(mfa.EInvalid, "%d groups are named %q: use the group's object id", len(os), key)
 }
 
-// EachGroupMember calls f with every transitive member of the group.
-// TODO(incident): stream page by page, with no page cap.
-func (d *Directory) EachGroupMember(ctx context.Context, groupID string, f func(mfa.User) error) error {
-	us, err := d.GroupMembers(ctx, groupID)
-	if err != nil {
-		return err
+// isGUID reports whether s is an object id: 8-4-4-4-12 hex digits.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
 	}
-	for _, u := range us {
-		if err := f(u); err != nil {
-			return err
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
 		}
 	}
-	return nil
+	return true
+}
+
+// memberPage is the page size asked for: Graph's maximum for
+// transitiveMembers (the default is 100).
+const memberPage int32 = 999
+
+// EachGroupMember calls f with every user who is a transitive member of
+// the group, one page at a time as Graph answers it:
+// GET /groups/{id}/transitiveMembers/microsoft.graph.user?$top=999
+// (https://learn.microsoft.com/en-us/graph/api/group-list-transitivemembers,
+// least privileged application permission GroupMember.Read.All). The OData
+// cast needs advanced query mode (ConsistencyLevel: eventual and $count;
+// "Use OData cast with transitive members list" in
+// https://learn.microsoft.com/en-us/graph/aad-advanced-queries).
+//
+// Every @odata.nextLink is followed, with no page cap: a listing cut short
+// would leave users out without saying so. A page that fails fails the
+// listing (after the users of the pages before it were handed to f), and
+// so does a nextLink seen before, which would never end. Only one page is
+// held at a time; the links seen are kept as 64-bit hashes. An error from
+// f stops the listing and is returned as it is.
+func (d *Directory) EachGroupMember(ctx context.Context, groupID string, f func(mfa.User) error) error {
+	eventual := abstractions.NewRequestHeaders()
+	eventual.Add("ConsistencyLevel", "eventual")
+	count, top := true, memberPage
+	cfg := &groups.ItemTransitiveMembersGraphUserRequestBuilderGetRequestConfiguration{
+		Headers:         eventual,
+		QueryParameters: &groups.ItemTransitiveMembersGraphUserRequestBuilderGetQueryParameters{Select: userFields, Count: &count, Top: &top},
+	}
+	b := d.client.Groups().ByGroupId(groupID).TransitiveMembers().GraphUser()
+	op := "list the members of group " + groupID
+	seed := maphash.MakeSeed()
+	seen := map[uint64]bool{}
+	for page := 1; ; page++ {
+		res, err := b.Get(ctx, cfg)
+		if err != nil {
+			if page > 1 {
+				op = fmt.Sprintf("%s (page %d)", op, page)
+			}
+			err = fail(op, PermGroupMemberRead, err)
+			if page == 1 && mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
+				return mfa.Wrap(mfa.ENotFound, err, "there is no group %s in the directory", groupID)
+			}
+			return err
+		}
+		if res == nil {
+			return nil
+		}
+		for _, u := range res.GetValue() {
+			if err := f(toUser(u)); err != nil {
+				return err
+			}
+		}
+		next := res.GetOdataNextLink()
+		if next == nil || *next == "" {
+			return nil
+		}
+		h := maphash.String(seed, *next)
+		if seen[h] {
+			return &mfa.DirectoryError{Op: op, Reason: mfa.ReasonUnexpected, Message: fmt.Sprintf("page %d links back to an earlier page", page+1)}
+		}
+		seen[h] = true
+		// The nextLink carries the query; the headers still go.
+		b, cfg = b.WithUrl(*next), &groups.ItemTransitiveMembersGraphUserRequestBuilderGetRequestConfiguration{Headers: eventual}
+	}
 }

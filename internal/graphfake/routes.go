@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /roleManagement/directory/roleEligibilityScheduleInstances", s.eligibilityInstances)
 	m.HandleFunc("GET /roleManagement/directory/roleEligibilitySchedules", s.eligibilitySchedules)
 	m.HandleFunc("GET /identityGovernance/privilegedAccess/group/{coll}", s.pimGroup)
+	m.HandleFunc("GET /groups", s.listGroups)
 	m.HandleFunc("GET /groups/{group}", s.getGroup)
 	m.HandleFunc("POST /groups/{group}/checkMemberGroups", s.groupCheckMemberGroups)
 	m.HandleFunc("GET /servicePrincipals", s.listServicePrincipals)
@@ -67,7 +68,7 @@ func parseEqFilter(f string, allowed ...string) ([]eqClause, error) {
 		part = strings.TrimSpace(part)
 		prop, val, ok := strings.Cut(part, " eq ")
 		prop, val = strings.TrimSpace(prop), strings.TrimSpace(val)
-		if !ok || len(val) < 2 || val[0] != '\'' || val[len(val)-1] != '\'' {
+		if !ok || len(val) < 2 || val[0] != '\'' || val[len(val)-1] != '\'' || strings.Contains(strings.ReplaceAll(val[1:len(val)-1], "''", ""), "'") {
 			//lint:ignore ST1005 Graph's own message, word for word
 			return nil, fmt.Errorf("Invalid filter clause: %s", part)
 		}
