@@ -90,6 +90,13 @@ func (r *batchRun) work(ctx context.Context) {
 			inflight--
 			continue
 		}
+		// A pause or cancel stops the next claim, on every replica.
+		if b, err := s.batches.GetBatch(ctx, r.b.ID); err == nil {
+			r.state.Store(string(b.State))
+			if !r.running() {
+				return
+			}
+		}
 		now := s.clock.Now()
 		items, err := s.batches.ClaimBatchItems(ctx, r.b.ID, r.owner, workers-inflight, now, now.Add(r.lease))
 		if err != nil {
