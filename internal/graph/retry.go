@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mfabot/mfabot/internal/retryafter"
 	khttp "github.com/microsoft/kiota-http-go"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+	"github.com/mfabot/mfabot/internal/retryafter"
 )
 
 // retry replaces the SDK's retry handler, which truncates a fractional
@@ -23,7 +25,10 @@ import (
 //     Retry-After or a transport error (a timeout) is never resent: sendMail
 //     or a Temporary Access Pass must not happen twice;
 //   - Retry-After is honoured exactly, in fractional seconds or as an HTTP
-//     date; without one the wait is exponential with jitter.
+//     date; without one the wait is exponential with jitter;
+//   - every 429 and 503 is reported with its wait (mfa.ReportThrottle)
+//     before the wait, retried or not, so that a running batch slows all its
+//     workers down.
 type retry struct {
 	maxRetries int
 	base       time.Duration // first backoff without Retry-After
@@ -59,14 +64,24 @@ func (h *retry) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Res
 			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		}
 		resp, err := p.Next(r, i)
-		if err != nil || attempt >= h.maxRetries || !shouldRetry(req.Method, resp) {
+		if err != nil {
 			return resp, err
+		}
+		throttled := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+		retry := attempt < h.maxRetries && shouldRetry(req.Method, resp)
+		if !throttled && !retry {
+			return resp, nil
 		}
 		wait, ok := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now())
 		if !ok {
 			wait = h.backoff(attempt + 1)
 		}
-		if waited+wait > h.maxTotal {
+		if throttled {
+			// A running incident batch holds every worker, not only this
+			// call, for as long as Graph asked.
+			mfa.ReportThrottle(req.Context(), wait)
+		}
+		if !retry || waited+wait > h.maxTotal {
 			return resp, nil
 		}
 		// The answer is dropped for the next attempt's.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,5 +150,77 @@ func TestTimedOutPostIsNotResent(t *testing.T) {
 	time.Sleep(400 * time.Millisecond)
 	if n := fake.CallCount(); n != 1 {
 		t.Fatalf("%d attempts, want 1", n)
+	}
+}
+
+// TestThrottlingIsReportedBeforeTheWait: each 429 and 503 is reported to
+// the batch in the context with the wait Graph asked for (or the backoff),
+// before the retry waits; other failures are not.
+func TestThrottlingIsReportedBeforeTheWait(t *testing.T) {
+	methods := "/users/*/authentication/methods"
+	for _, tc := range []struct {
+		name       string
+		status     int
+		retryAfter string
+		count      int
+		reports    int
+		min, max   time.Duration
+	}{
+		{"429 with Retry-After", 429, "0.2", 1, 1, 200 * time.Millisecond, 200 * time.Millisecond},
+		{"503 with Retry-After in whole seconds", 503, "1", 1, 1, time.Second, time.Second},
+		{"503 without Retry-After: the backoff", 503, "", 1, 1, 10 * time.Millisecond, 20 * time.Millisecond},
+		{"429 every time: reported on the last too", 429, "0.01", -1, 4, 10 * time.Millisecond, 10 * time.Millisecond},
+		{"504 is no throttling", 504, "", 1, 0, 0, 0},
+		{"500 is no throttling", 500, "", 1, 0, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, d := newEnv(t, graphfake.Options{})
+			s.AddFault(graphfake.Fault{Method: "GET", Path: methods, Status: tc.status, RetryAfter: tc.retryAfter, Count: tc.count})
+			var mu sync.Mutex
+			var waits []time.Duration
+			var attemptsAtReport []int
+			c := mfa.WithThrottleReport(ctx, func(d time.Duration) {
+				mu.Lock()
+				defer mu.Unlock()
+				waits = append(waits, d)
+				attemptsAtReport = append(attemptsAtReport, s.Count("GET", methods))
+			})
+			_, _ = d.ListMethods(c, graphfake.DemoBobID)
+			mu.Lock()
+			defer mu.Unlock()
+			if len(waits) != tc.reports {
+				t.Fatalf("%d reports %v, want %d", len(waits), waits, tc.reports)
+			}
+			for i, w := range waits {
+				if w < tc.min || w > tc.max {
+					t.Fatalf("reported %v, want %v to %v", w, tc.min, tc.max)
+				}
+				// Reported after the i-th answer, before the next attempt.
+				if attemptsAtReport[i] != i+1 {
+					t.Fatalf("report %d came after %d attempts", i, attemptsAtReport[i])
+				}
+			}
+		})
+	}
+	// Without a batch in the context nothing is reported, and nothing breaks.
+	s, d := newEnv(t, graphfake.Options{})
+	s.AddFault(graphfake.Fault{Method: "GET", Path: methods, Status: 429, RetryAfter: "0.01"})
+	if _, err := d.ListMethods(ctx, graphfake.DemoBobID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A POST refused with 503 and no Retry-After is not sent again, but the
+// batch still hears of it.
+func TestUnretriedThrottledWriteIsReported(t *testing.T) {
+	s, d := newEnv(t, graphfake.Options{})
+	s.AddFault(graphfake.Fault{Method: "POST", Path: "/users/*/authentication/temporaryAccessPassMethods", Status: 503})
+	n := 0
+	c := mfa.WithThrottleReport(ctx, func(time.Duration) { n++ })
+	if _, err := d.CreateTAP(c, graphfake.DemoBobID, mfa.TAPRequest{Lifetime: time.Hour}); err == nil {
+		t.Fatal("no error")
+	}
+	if n != 1 || s.Count("POST", "/users/*/authentication/temporaryAccessPassMethods") != 1 {
+		t.Fatalf("%d reports, %d attempts", n, s.Count("POST", "/users/*/authentication/temporaryAccessPassMethods"))
 	}
 }
