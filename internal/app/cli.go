@@ -1,12 +1,15 @@
 package app
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -71,12 +74,38 @@ func runReset(ctx context.Context, args []string, stdout io.Writer) error {
 	tap := fs.Bool("tap", false, "issue a one-time Temporary Access Pass, shown here once")
 	dry := fs.Bool("dry-run", false, "show what would be removed; change nothing")
 	override := fs.String("override", "", "why to reset a user already reset within the per-target window (audited, alerted)")
+	group := fs.String("group", "", "incident reset: every transitive member of this group")
+	file := fs.String("file", "", "incident reset: the users of this file, one a line")
 	target, flags := splitTarget(args)
-	if err := fs.Parse(flags); err != nil || target == "" || fs.NArg() > 0 {
+	if err := fs.Parse(flags); err != nil || fs.NArg() > 0 {
 		return &usageError{usageFor("reset")}
 	}
-	if strings.TrimSpace(*reason) == "" && !*dry {
+	incident := *group != "" || *file != ""
+	switch {
+	case incident && (target != "" || *group != "" && *file != ""):
+		return &usageError{"name one user, or --group, or --file: not more than one\n" + usageFor("reset")}
+	case incident && (*tap || *override != ""):
+		return &usageError{"--tap and --override are for one user's reset, not for an incident reset"}
+	case incident && strings.TrimSpace(*reason) == "":
+		return &usageError{"--reason is required: it goes into the audit and on the approvers' card"}
+	case !incident && target == "":
+		return &usageError{usageFor("reset")}
+	case strings.TrimSpace(*reason) == "" && !*dry:
 		return &usageError{"--reason is required: it goes into the audit"}
+	}
+	var in mfa.BatchInput
+	if incident {
+		in = mfa.BatchInput{Group: strings.TrimSpace(*group), Reason: *reason, DryRun: *dry}
+		if *file != "" {
+			users, err := readUserFile(*file, os.Stdin)
+			if err != nil {
+				return err
+			}
+			in.Users, in.SourceName = users, filepath.Base(*file)
+			if *file == "-" {
+				in.SourceName = "standard input"
+			}
+		}
 	}
 	cfg, err := config.FromEnvFor(config.Reset)
 	if err != nil {
@@ -94,7 +123,25 @@ func runReset(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer w.Close()
+	if incident {
+		return cliResetBatch(ctx, w, cfg, in, stdout)
+	}
 	return cliReset(ctx, w, cfg, resetArgs{target: target, reason: *reason, tap: *tap, dryRun: *dry, override: *override}, stdout)
+}
+
+// cliResetBatch plans an incident reset as the operator and prints the
+// plan; with in.DryRun nothing is stored.
+func cliResetBatch(ctx context.Context, w *wiring.Wiring, cfg config.Config, in mfa.BatchInput, stdout io.Writer) error {
+	op, err := operatorActor(ctx, w.Dir, cfg.Operator)
+	if err != nil {
+		return err
+	}
+	b, err := w.Svc.PlanBatch(ctx, op, in)
+	if err != nil {
+		return err
+	}
+	cli.WriteBatchPlan(stdout, b, in.DryRun)
+	return nil
 }
 
 type resetArgs struct {
@@ -136,7 +183,7 @@ func cliReset(ctx context.Context, w *wiring.Wiring, cfg config.Config, a resetA
 }
 
 // valueFlags are the reset flags that take a value in the next argument.
-var valueFlags = []string{"--reason", "-reason", "--profile", "-profile", "--override", "-override"}
+var valueFlags = []string{"--reason", "-reason", "--profile", "-profile", "--override", "-override", "--group", "-group", "--file", "-file"}
 
 // splitTarget lets the target stand before or after the flags.
 func splitTarget(args []string) (string, []string) {
@@ -164,6 +211,42 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		return &usageError{usageFor("audit")}
 	}
+	var run func(context.Context, store.Store, config.Config) error
+	switch args[0] {
+	case "verify":
+		run = func(ctx context.Context, st store.Store, _ config.Config) error {
+			return cli.VerifyAudit(ctx, stdout, st)
+		}
+	case "export":
+		fs := flag.NewFlagSet("export", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		after := fs.Int64("after", 0, "export records after this sequence number")
+		kind := fs.String("kind", "", "export records of this type only (e.g. lookup, refused, alert)")
+		batch := fs.String("batch", "", "export one incident reset, a line per user")
+		format := fs.String("format", "", "csv (default) or json, with --batch")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			return &usageError{usageFor("audit")}
+		}
+		switch {
+		case *batch == "" && *format != "":
+			return &usageError{"--format is for an incident reset's export (--batch ID); the audit records are JSON lines"}
+		case *batch != "" && (*after != 0 || *kind != ""):
+			return &usageError{"--batch exports one incident reset: --after and --kind are for the audit records"}
+		case *batch != "" && *format != "" && *format != "csv" && *format != "json":
+			return &usageError{fmt.Sprintf("--format %q: use csv or json", *format)}
+		case *batch != "":
+			run = func(ctx context.Context, st store.Store, cfg config.Config) error {
+				return exportBatch(ctx, st, cfg, *batch, *format, stdout)
+			}
+		default:
+			run = func(ctx context.Context, st store.Store, _ config.Config) error {
+				_, err := cli.ExportAuditKind(ctx, stdout, st, *after, *kind)
+				return err
+			}
+		}
+	default:
+		return &usageError{fmt.Sprintf("unknown audit command %q: use verify or export", args[0])}
+	}
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return err
@@ -179,21 +262,41 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	switch args[0] {
-	case "verify":
-		return cli.VerifyAudit(ctx, stdout, st)
-	case "export":
-		fs := flag.NewFlagSet("export", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		after := fs.Int64("after", 0, "export records after this sequence number")
-		kind := fs.String("kind", "", "export records of this type only (e.g. lookup, refused, alert)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return &usageError{usageFor("audit")}
+	return run(ctx, st, cfg)
+}
+
+// exportBatch writes one incident reset's users, as CSV or JSON lines, and
+// audits the export in the operator's name (MFABOT_OPERATOR, or
+// "operator"). It needs the store only, not Microsoft Graph.
+func exportBatch(ctx context.Context, st store.Store, cfg config.Config, id, format string, stdout io.Writer) error {
+	actor := mfa.Actor{ID: "operator", Via: "cli"}
+	if cfg.Operator != "" {
+		actor = mfa.Actor{ID: cfg.Operator, UPN: cfg.Operator, Via: "cli"}
+	}
+	svc := mfa.NewService(cfg.Policy, mfa.Deps{Store: st, Log: slog.New(slog.DiscardHandler)})
+	// Rows go out through a buffer: a 50,000-user export is written as it
+	// is read, page by page, never held whole.
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	var write func(mfa.BatchItem) error
+	var flush func() error
+	switch format {
+	case "", "csv":
+		c, err := cli.NewBatchCSV(bw)
+		if err != nil {
+			return err
 		}
-		_, err := cli.ExportAuditKind(ctx, stdout, st, *after, *kind)
+		write, flush = c.Write, c.Flush
+	default:
+		enc := json.NewEncoder(bw)
+		write, flush = func(it mfa.BatchItem) error { return enc.Encode(it) }, func() error { return nil }
+	}
+	if err := svc.ExportBatch(ctx, actor, id, write); err != nil {
 		return err
 	}
-	return &usageError{fmt.Sprintf("unknown audit command %q: use verify or export", args[0])}
+	if err := flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // runConfig lists every setting as `mfabot serve` would see it; missing or

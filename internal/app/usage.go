@@ -11,8 +11,11 @@ import (
 // place its syntax is written: the top-level help, `mfabot X --help`, the
 // usage errors and the README check read it.
 type subcommand struct {
-	name    string
-	args    string // after "mfabot name"
+	name string
+	args string // after "mfabot name"
+	// forms are the command's other forms (what follows "mfabot name"),
+	// each shown on its own usage line after args.
+	forms   []string
 	summary string
 	detail  string // flags and notes for `mfabot name --help`
 }
@@ -40,15 +43,37 @@ var subcommands = []subcommand{
 			"                     left. Each step shows Graph's request-id; exits non-zero naming the\n" +
 			"                     step that failed."},
 	{name: "reset", args: "<upn> --reason TEXT [--profile reregister|all] [--tap] [--override REASON] [--dry-run]",
-		summary: "reset as the operator (MFABOT_OPERATOR), audited",
-		detail: "  --reason TEXT      why; recorded in the audit (required unless --dry-run)\n" +
+		forms: []string{"--group ID|NAME --reason TEXT [--profile reregister|all] [--dry-run]",
+			"--file FILE --reason TEXT [--profile reregister|all] [--dry-run]"},
+		summary: "reset as the operator (MFABOT_OPERATOR), audited; --group or --file asks\nfor an incident reset of many users, which two approvers approve in Teams",
+		detail: "  --reason TEXT      why; recorded in the audit (required unless --dry-run of one user)\n" +
 			"  --profile P        reregister (default) or all\n" +
 			"  --tap              issue a Temporary Access Pass, shown here once\n" +
 			"  --override REASON  reset a user already reset within the per-target window\n" +
 			"                     (audited, alerted)\n" +
-			"  --dry-run          show what would be removed; change nothing"},
+			"  --dry-run          show what would be removed, or the incident reset's plan;\n" +
+			"                     change and store nothing\n" +
+			"\nIncident reset (MFABOT_INCIDENT_GROUP_ID set; the operator must be in that group):\n" +
+			"  --group ID|NAME    every transitive member of the group (object id or exact name)\n" +
+			"  --file FILE        one user principal name or object id a line (- reads standard\n" +
+			"                     input); in a CSV file the first column; a header line and blank\n" +
+			"                     lines are skipped, a line naming nobody is planned as not found\n" +
+			"Prints the plan: how many users are reset, how many skipped and why (privileged,\n" +
+			"protected, guest, not found, ...), a sample, the profile, and the incident reset's id.\n" +
+			"Nothing changes until two approvers, neither of them the operator, approve it in\n" +
+			"Teams naming the same incident; `mfabot serve` then runs it at\n" +
+			"MFABOT_INCIDENT_WRITE_RATE. At most MFABOT_INCIDENT_MAX users; one open at a time."},
 	{name: "audit", args: "verify | export [--after N] [--kind TYPE]",
-		summary: "verify the audit hash chain (names the first broken record), or export\nthe records as JSON lines (for a SIEM); --kind lookup exports who looked at whom"},
+		forms:   []string{"export --batch ID [--format csv|json]"},
+		summary: "verify the audit hash chain (names the first broken record), or export\nthe records as JSON lines (for a SIEM); --kind lookup exports who looked at whom;\n--batch exports an incident reset, one line per user",
+		detail: "  --after N          export the records after sequence number N\n" +
+			"  --kind TYPE        export the records of one type only (lookup, refused, alert, ...)\n" +
+			"  --batch ID         export one incident reset: a line per user, in the plan's order,\n" +
+			"                     with seq, upn, userId, outcome, skipReason, methodsRemoved,\n" +
+			"                     sessionsRevoked, graphRequestId, finishedAt and detail; the\n" +
+			"                     export is audited (MFABOT_OPERATOR names who exported)\n" +
+			"  --format F         csv (default; a cell starting with = + - @ is prefixed with ')\n" +
+			"                     or json (JSON lines)"},
 	{name: "manifest", args: "[-o FILE] [-version X.Y.Z]", summary: "build the Teams app package (zip)",
 		detail: "  -o FILE            where to write it (default mfabot.zip)\n" +
 			"  -version X.Y.Z     the app's version (default 1.0.0); Teams installs an update only\n" +
@@ -63,12 +88,24 @@ func (s subcommand) synopsis() string {
 	return strings.TrimSpace("mfabot " + s.name + " " + s.args)
 }
 
+// synopses are the usage lines of every form of the command.
+func (s subcommand) synopses() []string {
+	out := []string{s.synopsis()}
+	for _, f := range s.forms {
+		out = append(out, "mfabot "+s.name+" "+f)
+	}
+	return out
+}
+
 // topUsage is the help of the binary.
 func topUsage() string {
 	var b strings.Builder
 	b.WriteString("mfabot — reset a user's MFA in Microsoft Entra ID, safely, from Microsoft Teams.\n\nUsage:\n")
 	for _, s := range subcommands {
-		fmt.Fprintf(&b, "  %s\n      %s\n", s.synopsis(), strings.ReplaceAll(s.summary, "\n", "\n      "))
+		for _, l := range s.synopses() {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+		fmt.Fprintf(&b, "      %s\n", strings.ReplaceAll(s.summary, "\n", "\n      "))
 	}
 	b.WriteString("\n`mfabot COMMAND --help` explains one command. Configuration comes from the environment;\nsee README.md.\n")
 	return b.String()
@@ -84,15 +121,15 @@ func subcommandOf(name string) (subcommand, bool) {
 	return subcommand{}, false
 }
 
-// usageFor is the usage line of a command, for usage errors.
+// usageFor is the usage lines of a command, for usage errors.
 func usageFor(name string) string {
 	s, _ := subcommandOf(name)
-	return "usage: " + s.synopsis()
+	return "usage: " + strings.Join(s.synopses(), "\n       ")
 }
 
 // writeHelp writes `mfabot name --help`.
 func writeHelp(w io.Writer, s subcommand) {
-	fmt.Fprintf(w, "usage: %s\n\n%s\n", s.synopsis(), s.summary)
+	fmt.Fprintf(w, "%s\n\n%s\n", usageFor(s.name), s.summary)
 	if s.detail != "" {
 		fmt.Fprintf(w, "\n%s\n", s.detail)
 	}

@@ -41,11 +41,13 @@ func TestEverySubcommandHelp(t *testing.T) {
 				cliGolden(t, s.name+".txt", stdout.String())
 			}
 		}
-		if !strings.Contains(top.String(), "  "+s.synopsis()+"\n") {
-			t.Errorf("top-level help lacks %q", s.synopsis())
-		}
-		if !bytes.Contains(readme, []byte("\n"+s.synopsis()+"\n")) {
-			t.Errorf("README's operator CLI lacks the line %q", s.synopsis())
+		for _, l := range s.synopses() {
+			if !strings.Contains(top.String(), "  "+l+"\n") {
+				t.Errorf("top-level help lacks %q", l)
+			}
+			if !bytes.Contains(readme, []byte("\n"+l+"\n")) {
+				t.Errorf("README's operator CLI lacks the line %q", l)
+			}
 		}
 	}
 }
@@ -94,5 +96,31 @@ func cliGolden(t *testing.T, name, got string) {
 	}
 	if string(want) != got {
 		t.Errorf("%s differs from the golden file (run with -update and read the diff):\n%s", name, got)
+	}
+}
+
+// An incident reset's command line: one source, a reason always, and no
+// single-reset flags; each mistake is a usage error before anything is
+// read from the environment or Graph.
+func TestResetIncidentUsage(t *testing.T) {
+	clearEnv(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"reset", "--group", "Phished"}, "--reason is required"},
+		{[]string{"reset", "--group", "Phished", "--dry-run"}, "--reason is required"},
+		{[]string{"reset", "--group", "Phished", "--file", "u.csv", "--reason", "x"}, "not more than one"},
+		{[]string{"reset", "alice@contoso.com", "--group", "Phished", "--reason", "x"}, "not more than one"},
+		{[]string{"reset", "--group", "Phished", "--reason", "x", "--tap"}, "not for an incident reset"},
+		{[]string{"reset", "--file", "u.csv", "--reason", "x", "--override", "y"}, "not for an incident reset"},
+		{[]string{"reset", "--file", filepath.Join(t.TempDir(), "missing.csv"), "--reason", "x"}, "--file:"},
+		{[]string{"audit", "export", "--format", "csv"}, "--format is for an incident reset"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(context.Background(), c.args, &stdout, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("mfabot %q: exit %d, stderr %q, want %q", c.args, code, stderr.String(), c.want)
+		}
 	}
 }
