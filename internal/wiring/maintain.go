@@ -8,7 +8,8 @@ import (
 // maintain does the service's periodic work until ctx ends: at once and
 // then every interval it finishes resets a crash left executing, runs
 // requests left approved, reminds the approvers of requests pending for
-// half their lifetime, and expires pending requests whose time is up.
+// half their lifetime, expires pending requests whose time is up, and
+// expires incident resets whose two approvals did not come in time.
 func maintain(ctx context.Context, w *Wiring, every time.Duration) {
 	jobs := []struct {
 		what string
@@ -18,6 +19,7 @@ func maintain(ctx context.Context, w *Wiring, every time.Duration) {
 		{"ran requests left approved", w.Svc.ResumeApproved},
 		{"reminded approvers of requests at half-life", w.Svc.RemindDue},
 		{"expired requests", w.Svc.ExpireDue},
+		{"expired incident resets", w.Svc.ExpireBatches},
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -48,5 +50,17 @@ func every(ctx context.Context, interval time.Duration, f func()) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// runBatches works on running incident resets until ctx ends (every
+// replica does; they share the work through the store's leases and the
+// Graph writes through its throttle). It returns once the users under way
+// when ctx ended are finished: stopping one halfway would leave them
+// half-reset, and their outcome unrecorded until another replica's lease
+// on them ran out.
+func runBatches(ctx context.Context, w *Wiring) {
+	if err := w.Svc.RunBatches(ctx); err != nil {
+		w.Log.Error("incident resets stopped", "err", err)
 	}
 }

@@ -110,8 +110,9 @@ type botOptions struct {
 
 // runBot serves the bot until ctx ends: it resumes requests a crash left
 // executing, every minute expires pending ones and runs those a crash left
-// approved, and shuts down gracefully, letting background executions
-// finish.
+// approved, works on running incident resets (this replica's share of
+// their queue), and shuts down gracefully, letting background executions
+// and the users of an incident reset under way finish.
 func runBot(ctx context.Context, w *Wiring, o botOptions) error {
 	log := w.Log
 	if w.msgr == nil {
@@ -134,6 +135,11 @@ func runBot(ctx context.Context, w *Wiring, o botOptions) error {
 	go func() {
 		defer wg.Done()
 		maintain(ctx, w, time.Minute)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		runBatches(ctx, w)
 	}()
 	wg.Add(1)
 	go func() {
