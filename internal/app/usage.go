@@ -23,7 +23,7 @@ type subcommand struct {
 var subcommands = []subcommand{
 	{name: "serve", summary: "run the Teams bot (production)",
 		detail: "Reads its configuration from the environment (see `mfabot config` and README.md) and\nnames every missing or invalid value before it starts."},
-	{name: "demo", args: "[--port N] [--graph-port N] [--db FILE] [--no-playground] [--agent-port N] [--approver-port N] [--approver2-port N]",
+	{name: "demo", args: "[--port N] [--graph-port N] [--db FILE] [--no-playground] [--agent-port N] [--approver-port N] [--approver2-port N] [--graph-latency D] [--graph-write-quota N/D|off] [--phished-users N]",
 		summary: "run the bot on a simulated tenant with Agents Playground",
 		detail: "  --port N           the bot's port on 127.0.0.1 (default 3978, or PORT)\n" +
 			"  --graph-port N     the simulated Graph's port (default: any free port)\n" +
@@ -31,7 +31,12 @@ var subcommands = []subcommand{
 			"  --no-playground    do not start Agents Playground\n" +
 			"  --agent-port N     Agents Playground port for the helpdesk agent (default 56150)\n" +
 			"  --approver-port N  Agents Playground port for the first approver (default 56160)\n" +
-			"  --approver2-port N Agents Playground port for the second approver (default 56170)"},
+			"  --approver2-port N Agents Playground port for the second approver (default 56170)\n" +
+			"  --graph-latency D  latency the simulated Graph adds to every call (default 0)\n" +
+			"  --graph-write-quota N/D|off\n" +
+			"                     the simulated Graph's write quota (default 3000/2m30s, Graph's for one app\n" +
+			"                     in one tenant); its counters are at /_fake/stats on the simulated Graph\n" +
+			"  --phished-users N  users in the simulated tenant's phished group (default 300)"},
 	{name: "show", args: "<upn>", summary: "the user, their methods, and whether policy allows a reset"},
 	{name: "check", args: "<upn> [--write]", summary: "try every lookup mfabot needs with this deployment's credentials and name\nthe missing permission (changes nothing); --write runs the go-live smoke\ntest on a dedicated test account",
 		detail: "  --write            the go-live smoke test, on a dedicated test account (an enabled member with\n" +

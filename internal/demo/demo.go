@@ -7,6 +7,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mfabot/mfabot/bot"
 	"github.com/mfabot/mfabot/internal/botframework"
@@ -41,6 +43,11 @@ type demoOptions struct {
 	agentPort     int
 	approverPort  int
 	approver2Port int
+	// The simulated Graph: its latency per call, its write quota
+	// ("3000/2m30s", "off") and the size of its phished group.
+	graphLatency time.Duration
+	writeQuota   string
+	phished      int
 }
 
 // UsageError is a mistake in the demo's command line.
@@ -69,10 +76,33 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, serve Ser
 	fs.IntVar(&o.agentPort, "agent-port", envInt("MFABOT_DEMO_AGENT_PORT", 56150), "Agents Playground port for the helpdesk agent")
 	fs.IntVar(&o.approverPort, "approver-port", envInt("MFABOT_DEMO_APPROVER_PORT", 56160), "Agents Playground port for the approver")
 	fs.IntVar(&o.approver2Port, "approver2-port", envInt("MFABOT_DEMO_APPROVER2_PORT", 56170), "Agents Playground port for the second approver")
+	fs.DurationVar(&o.graphLatency, "graph-latency", 0, "latency the simulated Graph adds to every call")
+	fs.StringVar(&o.writeQuota, "graph-write-quota", "3000/2m30s", "the simulated Graph's write quota, N/DURATION, or off")
+	fs.IntVar(&o.phished, "phished-users", graphfake.DemoPhishedUsers, "users in the simulated tenant's phished group")
 	if err := fs.Parse(args); err != nil {
 		return &UsageError{err}
 	}
+	if _, err := parseQuota(o.writeQuota); err != nil {
+		return &UsageError{err}
+	}
+	if o.phished < 0 || o.graphLatency < 0 {
+		return &UsageError{errors.New("--phished-users and --graph-latency cannot be negative")}
+	}
 	return demo(ctx, o, stdout, stderr, serve)
+}
+
+// parseQuota reads "N/DURATION" (3000/2m30s) or "off" (nil).
+func parseQuota(v string) (*graphfake.WriteQuota, error) {
+	if v == "off" {
+		return nil, nil
+	}
+	n, d, ok := strings.Cut(v, "/")
+	limit, err := strconv.Atoi(n)
+	window, derr := time.ParseDuration(d)
+	if !ok || err != nil || derr != nil || limit < 1 || window <= 0 {
+		return nil, fmt.Errorf("--graph-write-quota %q: want N/DURATION (3000/2m30s) or off", v)
+	}
+	return &graphfake.WriteQuota{Limit: limit, Window: window}, nil
 }
 
 func envInt(name string, def int) int {
@@ -92,6 +122,7 @@ func Config(db string) config.Config {
 	cfg.Policy.HelpdeskGroupID = graphfake.DemoHelpdeskGroupID
 	cfg.Policy.ApproverGroupID = graphfake.DemoApproverGroupID
 	cfg.Policy.ProtectedGroupID = graphfake.DemoProtectedGroupID
+	cfg.Policy.IncidentGroupID = graphfake.DemoIncidentGroupID
 	cfg.BotName = "mfabot"
 	return cfg
 }
@@ -112,7 +143,11 @@ func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer, serve Se
 	cfg := Config(o.db)
 	log := slog.New(slog.NewTextHandler(stderr, nil)) // text, at info
 
-	fake := graphfake.NewUnstarted(graphfake.Options{Tenant: graphfake.DemoTenant()})
+	quota, _ := parseQuota(o.writeQuota) // checked by Run
+	// The request log keeps the last thousand calls: a long run's memory
+	// does not grow with it.
+	fake := graphfake.NewUnstarted(graphfake.Options{Tenant: graphfake.DemoTenantPhished(o.phished), Latency: o.graphLatency,
+		WriteQuota: quota, MaxRequests: 1000})
 	gln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.graphPort)))
 	if err != nil {
 		return fmt.Errorf("simulated Graph: %w", err)
@@ -143,7 +178,8 @@ func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer, serve Se
 		return err
 	}
 	endpoint := "http://" + ln.Addr().String() + "/api/messages"
-	fmt.Fprintf(stdout, "mfabot demo\n  bot:             %s (authentication off, loopback only)\n  simulated Graph: %s\n  database:        %s\n", endpoint, graphURL, o.db)
+	fmt.Fprintf(stdout, "mfabot demo\n  bot:             %s (authentication off, loopback only)\n  simulated Graph: %s (its counters: %s)\n  database:        %s\n",
+		endpoint, graphURL, graphURL+graphfake.StatsPath, o.db)
 	if !o.noPlayground {
 		stop, err := startPlaygrounds(ctx, b, endpoint, o, stdout, stderr)
 		if err != nil {

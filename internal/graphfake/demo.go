@@ -13,7 +13,16 @@ const (
 	DemoProtectedGroupID      = "0d1e2f30-0000-4000-8000-000000000003"
 	DemoRoleAssignableGroupID = "0d1e2f30-0000-4000-8000-000000000004"
 	DemoTier2GroupID          = "0d1e2f30-0000-4000-8000-000000000005" // nested in the helpdesk group
-	DemoParisUnitID           = "0d1e2f30-0000-4000-8000-0000000000a1" // an administrative unit
+	// DemoPhishedGroupID is "Phished users (incident demo)": DemoPhishedUsers
+	// users of three methods each (phished-00001@contoso.com …), a Global
+	// Administrator, a PIM-eligible engineer, the break-glass account and a
+	// guest — the target of an incident reset, whose plan skips those four.
+	DemoPhishedGroupID = "0d1e2f30-0000-4000-8000-000000000006"
+	// DemoIncidentGroupID is "Incident responders": who may ask for an
+	// incident reset (Ines Incident, and Hanna Helpdesk, who asks in the
+	// demo's agent window).
+	DemoIncidentGroupID = "0d1e2f30-0000-4000-8000-000000000007"
+	DemoParisUnitID     = "0d1e2f30-0000-4000-8000-0000000000a1" // an administrative unit
 )
 
 // Stable ids of the demo tenant's apps and service principals.
@@ -52,12 +61,21 @@ const (
 	DemoAppOwnerID      = "a0000000-0000-4000-8000-000000000028" // andy@contoso.com, owns Payroll Sync (User.ReadWrite.All)
 	DemoUnitAdminID     = "a0000000-0000-4000-8000-000000000029" // aurelia@contoso.com, User Administrator of the Paris unit
 	DemoExternalID      = "a0000000-0000-4000-8000-000000000033" // xena, a member from Fabrikam (cross-tenant sync)
+	DemoResponderID     = "a0000000-0000-4000-8000-000000000034" // ines@contoso.com, incident responder
 	demoAuthenticator   = "6803c096-c096-6803-96c0-036896c00368"
 )
 
+// DemoPhishedUsers is how many ordinary users the demo's phished group has.
+const DemoPhishedUsers = 300
+
 // DemoTenant is a small Contoso: helpdesk agents, approvers, ordinary users
-// with various methods, and every kind of protected target.
-func DemoTenant() Tenant {
+// with various methods, every kind of protected target, and a group of
+// DemoPhishedUsers phished users for an incident reset.
+func DemoTenant() Tenant { return DemoTenantPhished(DemoPhishedUsers) }
+
+// DemoTenantPhished is DemoTenant with n users in the phished group (beside
+// its four protected members).
+func DemoTenantPhished(n int) Tenant {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	phone := func(id, typ, number string) Method {
 		return Method{Kind: mfa.KindPhone, ID: id, PhoneType: typ, PhoneNumber: number, Created: t0}
@@ -101,6 +119,7 @@ func DemoTenant() Tenant {
 			user(DemoApproverOwnerID, "olga@contoso.com", "Olga Owner", "IT Operations Manager", "IT", demoAuthenticator, app(demoAuthenticator, "Olga's iPhone")),
 			user(DemoPIMGroupID, "pia@contoso.com", "Pia PIM", "Cloud Engineer", "IT", demoAuthenticator, app(demoAuthenticator, "Pia's Pixel")),
 			user(DemoFutureAdminID, "fred@contoso.com", "Fred Future", "Incoming IT Director", "IT", demoAuthenticator, app(demoAuthenticator, "Fred's iPhone")),
+			user(DemoResponderID, "ines@contoso.com", "Ines Incident", "Incident Responder", "Security", demoAuthenticator, app(demoAuthenticator, "Ines's iPhone")),
 			user(DemoAppOwnerID, "andy@contoso.com", "Andy AppOwner", "Developer", "R&D", demoAuthenticator, app(demoAuthenticator, "Andy's Pixel")),
 			user(DemoUnitAdminID, "aurelia@contoso.com", "Aurelia Unit", "Paris Site IT", "IT", demoAuthenticator, app(demoAuthenticator, "Aurelia's iPhone")),
 			{ID: DemoExternalID, UPN: "xena_fabrikam.com#EXT#@contoso.com", Mail: "xena@fabrikam.com", DisplayName: "Xena External",
@@ -120,6 +139,7 @@ func DemoTenant() Tenant {
 			{ID: DemoProtectedGroupID, DisplayName: "Break-glass and VIP", Members: []string{DemoBreakGlassID}},
 			{ID: DemoRoleAssignableGroupID, DisplayName: "Tier 0 Operators", IsAssignableToRole: true,
 				Members: []string{DemoTierZeroID}, Owners: []string{DemoGroupOwnerID}},
+			{ID: DemoIncidentGroupID, DisplayName: "Incident responders", Members: []string{DemoResponderID, DemoAgentID}},
 		},
 		Roles: []Role{
 			{ID: "d1000000-0000-4000-8000-000000000001", TemplateID: GlobalAdminRoleID, DisplayName: "Global Administrator",
@@ -154,5 +174,7 @@ func DemoTenant() Tenant {
 			t.Users[i].ManagerID = DemoManagerID
 		}
 	}
+	t.AddIncident(IncidentSeed{Users: n, GroupID: DemoPhishedGroupID, GroupName: "Phished users (incident demo)", Prefix: "phished",
+		Also: []string{DemoAdminID, DemoEligibleID, DemoBreakGlassID, DemoGuestID}})
 	return t
 }

@@ -66,24 +66,18 @@ func (s *Server) ownedObjects(w http.ResponseWriter, r *http.Request) {
 	var items []map[string]any
 	if u != nil {
 		if cast == "" || cast == "group" {
-			for _, g := range s.sortedGroups() {
-				if slices.Contains(g.Owners, u.ID) {
-					items = append(items, groupJSON(g))
-				}
+			for _, id := range s.ix.owns[u.ID] {
+				items = append(items, groupJSON(s.groups[id]))
 			}
 		}
 		if cast == "" || cast == "application" {
-			for _, a := range s.apps {
-				if slices.Contains(a.Owners, u.ID) {
-					items = append(items, map[string]any{"@odata.type": "#microsoft.graph.application", "id": a.ID, "appId": a.AppID, "displayName": a.DisplayName})
-				}
+			for _, a := range positions(s.apps, s.ix.apps[u.ID]) {
+				items = append(items, map[string]any{"@odata.type": "#microsoft.graph.application", "id": a.ID, "appId": a.AppID, "displayName": a.DisplayName})
 			}
 		}
 		if cast == "" || cast == "servicePrincipal" {
-			for _, sp := range s.sps {
-				if slices.Contains(sp.Owners, u.ID) {
-					items = append(items, spJSON(sp))
-				}
+			for _, sp := range positions(s.sps, s.ix.sps[u.ID]) {
+				items = append(items, spJSON(sp))
 			}
 		}
 	}
@@ -152,15 +146,11 @@ func (s *Server) roleAssignments(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	var items []map[string]any
-	for _, role := range s.roles {
-		if slices.Contains(role.Members, pid) {
-			items = append(items, roleItem(r, role.TemplateID+"_"+pid, pid, role.TemplateID, role.DisplayName, "/", time.Time{}))
-		}
+	for _, role := range positions(s.roles, s.ix.roles[pid]) {
+		items = append(items, roleItem(r, role.TemplateID+"_"+pid, pid, role.TemplateID, role.DisplayName, "/", time.Time{}))
 	}
-	for _, a := range s.assigns {
-		if a.PrincipalID == pid {
-			items = append(items, roleItem(r, a.ID, pid, a.RoleTemplateID, a.RoleName, a.Scope, time.Time{}))
-		}
+	for _, a := range positions(s.assigns, s.ix.assigns[pid]) {
+		items = append(items, roleItem(r, a.ID, pid, a.RoleTemplateID, a.RoleName, a.Scope, time.Time{}))
 	}
 	s.mu.Unlock()
 	collection(w, r, "roleManagement/directory/roleAssignments", items)
@@ -202,8 +192,8 @@ func (s *Server) eligibility(w http.ResponseWriter, r *http.Request, schedules b
 	now := s.opts.Now()
 	s.mu.Lock()
 	var items []map[string]any
-	for _, e := range s.eligible {
-		if e.PrincipalID != pid || (!schedules && e.Start.After(now)) {
+	for _, e := range positions(s.eligible, s.ix.eligible[pid]) {
+		if !schedules && e.Start.After(now) {
 			continue
 		}
 		start := e.Start

@@ -24,6 +24,8 @@ func (s *Server) AddGroupMember(groupID, principal string) {
 	defer s.mu.Unlock()
 	if g := s.groups[groupID]; g != nil && !slices.Contains(g.Members, principal) {
 		g.Members = append(g.Members, principal)
+		s.ix.parents[principal] = insertSorted(s.ix.parents[principal], groupID)
+		clear(s.ix.members)
 	}
 }
 
@@ -60,11 +62,7 @@ func (s *Server) transitiveMembers(w http.ResponseWriter, r *http.Request) {
 	g := s.groups[id]
 	var users []*User
 	if g != nil {
-		for _, u := range s.sortedUsers() {
-			if slices.Contains(s.groupsOf(u.ID), id) {
-				users = append(users, u)
-			}
-		}
+		users = s.transitiveUsers(id)
 	}
 	var items []map[string]any
 	for _, u := range users[min(skip, len(users)):min(skip+top, len(users))] {

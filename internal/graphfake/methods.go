@@ -200,6 +200,7 @@ func (s *Server) deleteMethod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.Methods = slices.Delete(u.Methods, idx, idx+1)
+	s.methodDeleted(u.ID, m.ID)
 	if u.DefaultMethodID == m.ID {
 		u.DefaultMethodID = ""
 	}
@@ -275,6 +276,7 @@ func (s *Server) createMethod(w http.ResponseWriter, r *http.Request) {
 		// One pass per user: a new one replaces the old.
 		u.Methods = slices.DeleteFunc(u.Methods, func(x Method) bool { return x.Kind == mfa.KindTAP })
 		u.Methods = append(u.Methods, m)
+		s.methodAdded(u.ID, m.ID)
 	}
 	now := s.opts.Now()
 	s.mu.Unlock()

@@ -69,6 +69,7 @@ func (s *Server) createPhone(w http.ResponseWriter, r *http.Request, key string)
 	if u != nil && refusal == "" {
 		m = Method{Kind: mfa.KindPhone, ID: phoneIDs[*body.PhoneType], PhoneType: *body.PhoneType, PhoneNumber: *body.PhoneNumber, Created: s.opts.Now().UTC()}
 		u.Methods = append(u.Methods, m)
+		s.methodAdded(u.ID, m.ID)
 	}
 	now := s.opts.Now()
 	s.mu.Unlock()

@@ -69,8 +69,8 @@ func (s *Server) pimGroup(w http.ResponseWriter, r *http.Request) {
 	now := s.opts.Now()
 	s.mu.Lock()
 	var items []map[string]any
-	for _, g := range s.gsched {
-		if g.PrincipalID != pid || g.Eligible != eligible || (instances && g.Start.After(now)) {
+	for _, g := range positions(s.gsched, s.ix.gsched[pid]) {
+		if g.Eligible != eligible || (instances && g.Start.After(now)) {
 			continue
 		}
 		start := g.Start

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -16,8 +17,17 @@ type Options struct {
 	// RequireToken, when set, makes every request without the header
 	// "Authorization: Bearer <RequireToken>" fail with 401.
 	RequireToken string
-	// Latency is added to every request.
+	// Latency is added to every request (SetLatency changes it), slept
+	// without holding any lock: concurrent requests wait side by side.
 	Latency time.Duration
+	// WriteQuota, when set, throttles writes as Graph's identity and access
+	// write quota does (see WriteQuota; &WriteQuota{} is Graph's 3,000 per
+	// 2 min 30 s). Nil: writes are never throttled.
+	WriteQuota *WriteQuota
+	// MaxRequests bounds the request log (Requests, Count): 0 keeps every
+	// request, n > 0 the last n, a negative value none. Stats count every
+	// request either way.
+	MaxRequests int
 	// RevokeNoContent makes revokeSignInSessions answer 204 (its documented
 	// intent) instead of 200 {"value":true} (what Graph really answers).
 	RevokeNoContent bool
@@ -37,11 +47,18 @@ type Options struct {
 
 // Server is a fake of Microsoft Graph.
 type Server struct {
-	mu       sync.Mutex
-	opts     Options
-	latency  time.Duration
-	users    map[string]*User // by id
-	groups   map[string]*Group
+	mu      sync.Mutex
+	opts    Options
+	latency atomic.Int64     // nanoseconds
+	users   map[string]*User // by id
+	groups  map[string]*Group
+	ix      index
+	bucket  bucket
+	stats   Stats
+	// deleted holds the methods a DELETE removed (user id, method id) until
+	// the method is registered again: a DELETE of one of them is a repeat.
+	deleted  map[methodKey]bool
+	calls    int
 	roles    []Role
 	eligible []Eligibility
 	assigns  []Assignment
@@ -69,11 +86,13 @@ func New(opts Options) *Server {
 // NewUnstarted returns a fake that listens nowhere; mount Handler on a
 // listener of your own.
 func NewUnstarted(opts Options) *Server {
-	s := &Server{opts: opts, latency: opts.Latency}
+	s := &Server{opts: opts}
+	s.latency.Store(int64(opts.Latency))
 	if s.opts.Now == nil {
 		s.opts.Now = time.Now
 	}
 	s.Seed(opts.Tenant)
+	s.setQuota(opts.WriteQuota)
 	s.routes()
 	return s
 }
@@ -98,11 +117,7 @@ func (s *Server) Close() {
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 
 // SetLatency changes the latency added to every request.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
+func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 
 // statusWriter remembers the status written.
 type statusWriter struct {
@@ -132,6 +147,10 @@ const (
 )
 
 func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == StatsPath {
+		s.serveStats(rw, r)
+		return
+	}
 	// Graph answers every request, successful or not, with a request-id
 	// header, and echoes the client's client-request-id; Microsoft asks
 	// that both be logged with every call
@@ -149,14 +168,11 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 	defer func() {
 		rec.Status = w.status
 		s.mu.Lock()
-		s.requests = append(s.requests, rec)
+		s.logRequest(rec)
 		s.mu.Unlock()
 	}()
 
-	s.mu.Lock()
-	lat := s.latency
-	s.mu.Unlock()
-	if lat > 0 {
+	if lat := time.Duration(s.latency.Load()); lat > 0 {
 		t := time.NewTimer(lat)
 		select {
 		case <-t.C:
@@ -198,6 +214,11 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 	r2.URL.RawPath = ""
 	if _, pattern := s.mux.Handler(r2); pattern == "" {
 		writeError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+lastSegment(rest)+"'.")
+		return
+	}
+	s.countRepeatDelete(r.Method, rest)
+	if refuse, wait := s.overQuota(r.Method, rest); refuse {
+		writeThrottled(w, r, wait)
 		return
 	}
 	s.mux.ServeHTTP(w, r2) // matches again, setting the path values

@@ -15,6 +15,7 @@ func (s *Server) Seed(t Tenant) {
 	s.users = map[string]*User{}
 	s.groups = map[string]*Group{}
 	s.revoked = map[string]int{}
+	s.deleted = map[methodKey]bool{}
 	for _, u := range t.Users {
 		u := u
 		u.Methods = slices.Clone(u.Methods)
@@ -41,6 +42,7 @@ func (s *Server) Seed(t Tenant) {
 	if t.TAPPolicy != nil {
 		s.tapPolicy = *t.TAPPolicy
 	}
+	s.reindex()
 }
 
 // AddUser adds or replaces one user.
@@ -51,7 +53,12 @@ func (s *Server) AddUser(u User) {
 		u.UserType = "Member"
 	}
 	u.Methods = slices.Clone(u.Methods)
+	if old := s.users[u.ID]; old != nil {
+		s.unindexUser(old)
+	}
 	s.users[u.ID] = &u
+	s.indexUser(&u)
+	clear(s.ix.members)
 }
 
 // AddMethod registers a method for a user.
@@ -60,6 +67,7 @@ func (s *Server) AddMethod(userID string, m Method) {
 	defer s.mu.Unlock()
 	if u := s.users[userID]; u != nil {
 		u.Methods = append(u.Methods, m)
+		s.methodAdded(u.ID, m.ID)
 	}
 }
 
@@ -101,14 +109,19 @@ func (s *Server) Mails() []Mail {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
+	rs := s.requests
+	if max := s.opts.MaxRequests; max > 0 && len(rs) > max {
+		rs = rs[len(rs)-max:]
+	}
+	return slices.Clone(rs)
 }
 
-// CallCount is the number of requests answered so far.
+// CallCount is the number of requests answered since the fake started or
+// since ResetRequests, whether the log keeps them or not.
 func (s *Server) CallCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.requests)
+	return s.calls
 }
 
 // Count counts the requests with the method ("" for any) whose path,
@@ -129,23 +142,40 @@ func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+	s.calls = 0
 }
 
-// user finds a user by id or UPN; the caller holds s.mu.
+// logRequest records a request answered, within Options.MaxRequests; the
+// caller holds s.mu.
+func (s *Server) logRequest(rec Request) {
+	s.calls++
+	s.stats.Requests++
+	if rec.Status == 429 {
+		s.stats.Throttled++
+	}
+	switch max := s.opts.MaxRequests; {
+	case max < 0:
+		return
+	case max > 0 && len(s.requests) >= 2*max:
+		// Keep the last max-1, then add this one: the copy is paid once
+		// every max requests.
+		n := copy(s.requests, s.requests[len(s.requests)-(max-1):])
+		clear(s.requests[n:])
+		s.requests = s.requests[:n]
+	}
+	s.requests = append(s.requests, rec)
+}
+
+// user finds a user by id or UPN (without case); the caller holds s.mu.
 func (s *Server) user(key string) *User {
 	if u := s.users[key]; u != nil {
 		return u
 	}
-	for _, u := range s.users {
-		if strings.EqualFold(u.UPN, key) {
-			return u
-		}
-	}
-	return nil
+	return s.ix.byUPN[strings.ToLower(key)]
 }
 
 // groupsOf returns the ids of the groups the principal is a transitive
-// member of; the caller holds s.mu.
+// member of, nearest first; the caller holds s.mu.
 func (s *Server) groupsOf(principal string) []string {
 	seen := map[string]bool{}
 	frontier := []string{principal}
@@ -153,11 +183,11 @@ func (s *Server) groupsOf(principal string) []string {
 	for len(frontier) > 0 {
 		var next []string
 		for _, id := range frontier {
-			for _, g := range s.sortedGroups() {
-				if !seen[g.ID] && slices.Contains(g.Members, id) {
-					seen[g.ID] = true
-					out = append(out, g.ID)
-					next = append(next, g.ID)
+			for _, gid := range s.ix.parents[id] {
+				if !seen[gid] {
+					seen[gid] = true
+					out = append(out, gid)
+					next = append(next, gid)
 				}
 			}
 		}
@@ -178,15 +208,10 @@ func (s *Server) sortedGroups() []*Group {
 // rolesOf returns the directory roles the user holds directly or through
 // a group; the caller holds s.mu.
 func (s *Server) rolesOf(userID string) []Role {
-	principals := append([]string{userID}, s.groupsOf(userID)...)
-	var out []Role
-	for _, r := range s.roles {
-		for _, p := range principals {
-			if slices.Contains(r.Members, p) {
-				out = append(out, r)
-				break
-			}
-		}
+	var at []int
+	for _, p := range append([]string{userID}, s.groupsOf(userID)...) {
+		at = append(at, s.ix.roles[p]...)
 	}
-	return out
+	slices.Sort(at)
+	return positions(s.roles, slices.Compact(at))
 }

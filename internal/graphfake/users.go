@@ -82,7 +82,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	var items []map[string]any
-	for _, u := range s.sortedUsers() {
+	for _, u := range s.candidates(clauses) {
 		if matchUser(u, clauses) {
 			items = append(items, userJSON(u))
 		}
@@ -178,4 +178,30 @@ func (s *Server) sortedUsers() []*User {
 	}
 	slices.SortFunc(us, func(a, b *User) int { return strings.Compare(a.UPN, b.UPN) })
 	return us
+}
+
+// candidates are the users a filter may match, sorted by UPN: every user
+// without a filter, else those the index finds for each clause; the caller
+// holds s.mu.
+func (s *Server) candidates(cs []eqClause) []*User {
+	if len(cs) == 0 {
+		return s.sortedUsers()
+	}
+	var us []*User
+	for _, c := range cs {
+		switch c.prop {
+		case "mail":
+			us = append(us, s.ix.byMail[strings.ToLower(c.value)]...)
+		case "userprincipalname":
+			if u := s.ix.byUPN[strings.ToLower(c.value)]; u != nil {
+				us = append(us, u)
+			}
+		case "id":
+			if u := s.users[c.value]; u != nil {
+				us = append(us, u)
+			}
+		}
+	}
+	slices.SortFunc(us, func(a, b *User) int { return strings.Compare(a.UPN, b.UPN) })
+	return slices.CompactFunc(us, func(a, b *User) bool { return a == b })
 }
