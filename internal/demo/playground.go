@@ -26,7 +26,6 @@ var (
 		{ID: "29:demo-bob", Name: "Bob Example", UPN: "bob@contoso.com", AADObjectID: graphfake.DemoBobID},
 		{ID: "29:demo-harry", Name: "Harry Helpdesk", UPN: "harry@contoso.com", AADObjectID: graphfake.DemoAgent2ID},
 		{ID: "29:demo-mona", Name: "Mona Manager", UPN: "mona@contoso.com", AADObjectID: graphfake.DemoManagerID},
-		{ID: "29:demo-ines", Name: "Ines Incident", UPN: "ines@contoso.com", AADObjectID: graphfake.DemoResponderID},
 	}
 )
 
