@@ -1,8 +1,6 @@
 package sqlstore
 
 import (
-	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -12,9 +10,9 @@ import (
 // DecodeRequest reads a request from the JSON of its data column, with every
 // time in UTC. Unreadable data is EInternal.
 func DecodeRequest(data string) (*mfa.Request, error) {
-	var r mfa.Request
-	if err := json.Unmarshal([]byte(data), &r); err != nil {
-		return nil, mfa.Wrap(mfa.EInternal, err, "a stored request is unreadable")
+	r, err := decodeJSON[mfa.Request](data, "request")
+	if err != nil {
+		return nil, err
 	}
 	utcRequest(&r)
 	return &r, nil
@@ -24,15 +22,7 @@ func DecodeRequest(data string) (*mfa.Request, error) {
 // driver's error for a query that found no row: the store does not hold
 // the request (ENotFound).
 func ScanRequest(row Row, id string, noRows error, fail Fail) (*mfa.Request, error) {
-	var data string
-	err := row.Scan(&data)
-	if errors.Is(err, noRows) {
-		return nil, RequestNotFound(id)
-	}
-	if err != nil {
-		return nil, fail(err)
-	}
-	return DecodeRequest(data)
+	return scanOne(row, noRows, func() error { return RequestNotFound(id) }, fail, DecodeRequest)
 }
 
 // ScanRequests decodes rows of one column, a request's data, in order.
@@ -56,7 +46,7 @@ func ExecutedAt(r *mfa.Request, now func() time.Time) *int64 {
 }
 
 // StateStrings returns the states as the text the state column holds.
-func StateStrings(ss []mfa.State) []string {
+func StateStrings[S ~string](ss []S) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = string(s)
@@ -65,7 +55,7 @@ func StateStrings(ss []mfa.State) []string {
 }
 
 // joinStates renders states for people: "pending", "pending or approved".
-func joinStates(ss []mfa.State) string {
+func joinStates[S ~string](ss []S) string {
 	parts := StateStrings(ss)
 	if len(parts) == 1 {
 		return parts[0]

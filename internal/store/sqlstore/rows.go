@@ -1,5 +1,12 @@
 package sqlstore
 
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/mfabot/mfabot/internal/mfa"
+)
+
 // Rows is what the Scan functions of several rows read: both *sql.Rows
 // and pgx.Rows have it. Closing the rows stays with the caller.
 type Rows interface {
@@ -16,6 +23,34 @@ type Row interface {
 // Fail turns an error of the database itself (a failed Scan, a broken
 // iteration) into the store's error for the operation under way.
 type Fail func(err error) error
+
+// decodeJSON reads the JSON of a stored what (a data column); unreadable
+// data is EInternal.
+func decodeJSON[T any](data, what string) (T, error) {
+	var v T
+	if err := json.Unmarshal([]byte(data), &v); err != nil {
+		var zero T
+		return zero, mfa.Wrap(mfa.EInternal, err, "a stored %s is unreadable", what)
+	}
+	return v, nil
+}
+
+// scanOne decodes row, of one text column, with decode; no row (the
+// driver's noRows) is the error notFound returns.
+func scanOne[T any](row Row, noRows error, notFound func() error, fail Fail, decode func(data string) (T, error)) (T, error) {
+	var (
+		data string
+		zero T
+	)
+	err := row.Scan(&data)
+	if errors.Is(err, noRows) {
+		return zero, notFound()
+	}
+	if err != nil {
+		return zero, fail(err)
+	}
+	return decode(data)
+}
 
 // scanData decodes rows of one text column with decode, in order.
 func scanData[T any](rows Rows, fail Fail, decode func(data string) (T, error)) ([]T, error) {

@@ -1,8 +1,6 @@
 package sqlstore
 
 import (
-	"encoding/json"
-
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
@@ -17,9 +15,9 @@ func CheckStep(s mfa.Step) error {
 // DecodeStep reads a journal step from the JSON of its data column, with its
 // times in UTC. Unreadable data is EInternal.
 func DecodeStep(data string) (mfa.Step, error) {
-	var s mfa.Step
-	if err := json.Unmarshal([]byte(data), &s); err != nil {
-		return mfa.Step{}, mfa.Wrap(mfa.EInternal, err, "a stored journal step is unreadable")
+	s, err := decodeJSON[mfa.Step](data, "journal step")
+	if err != nil {
+		return mfa.Step{}, err
 	}
 	s.At = s.At.UTC()
 	if s.Method != nil {
