@@ -87,6 +87,30 @@ func testAuditRoundTrip(t *testing.T, s Store, _ *Clock) {
 	}
 }
 
+// pageAll reads every page of limit entries that page returns after the
+// last sequence number of the page before, and returns the sequence
+// numbers seq reads, failing t on a page longer than limit.
+func pageAll[T any](t *testing.T, limit int, page func(after int64) ([]T, error), seq func(T) int64) []int64 {
+	t.Helper()
+	var seqs []int64
+	for after := int64(0); ; {
+		got, err := page(after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) > limit {
+			t.Fatalf("page of %d entries, limit %d", len(got), limit)
+		}
+		if len(got) == 0 {
+			return seqs
+		}
+		for _, e := range got {
+			seqs = append(seqs, seq(e))
+		}
+		after = seqs[len(seqs)-1]
+	}
+}
+
 func testAuditPaging(t *testing.T, s Store, _ *Clock) {
 	if recs, err := s.AuditRecords(ctx, 0, 10); err != nil || len(recs) != 0 {
 		t.Fatalf("empty audit: %v %v", recs, err)
@@ -96,24 +120,8 @@ func testAuditPaging(t *testing.T, s Store, _ *Clock) {
 			t.Fatal(err)
 		}
 	}
-	var seqs []int64
-	after := int64(0)
-	for {
-		page, err := s.AuditRecords(ctx, after, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page) > 3 {
-			t.Fatalf("page of %d records, limit 3", len(page))
-		}
-		if len(page) == 0 {
-			break
-		}
-		for _, r := range page {
-			seqs = append(seqs, r.Seq)
-		}
-		after = page[len(page)-1].Seq
-	}
+	seqs := pageAll(t, 3, func(after int64) ([]mfa.AuditRecord, error) { return s.AuditRecords(ctx, after, 3) },
+		func(r mfa.AuditRecord) int64 { return r.Seq })
 	if fmt.Sprint(seqs) != "[1 2 3 4 5 6 7]" {
 		t.Fatalf("paged seqs %v", seqs)
 	}
