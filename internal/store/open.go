@@ -16,12 +16,19 @@ import (
 	"github.com/mfabot/mfabot/internal/store/sqlite"
 )
 
-// Store is what both stores implement: the domain's port (requests,
-// journal, audit, breaker) and the bot's (its own state).
+// Store is what both stores implement: the domain's ports (requests,
+// journal, audit, breaker; incident mode's batches) and the bot's (its own
+// state).
 type Store interface {
 	mfa.Store
+	mfa.BatchStore
 	botstate.Store
 }
+
+var (
+	_ Store = (*postgres.DB)(nil)
+	_ Store = (*sqlite.DB)(nil)
+)
 
 // IsPostgres reports whether dsn is a PostgreSQL URL.
 func IsPostgres(dsn string) bool {

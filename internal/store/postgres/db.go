@@ -16,8 +16,9 @@ import (
 	"github.com/mfabot/mfabot/internal/store/sqlstore"
 )
 
-// DB is the PostgreSQL store. It implements mfa.Store and botstate.Store and is safe for
-// concurrent use, by one process or by several.
+// DB is the PostgreSQL store. It implements mfa.Store, mfa.BatchStore and
+// botstate.Store and is safe for concurrent use, by one process or by
+// several.
 type DB struct {
 	pool   *pgxpool.Pool
 	now    func() time.Time
@@ -27,10 +28,13 @@ type DB struct {
 
 	// Values keeps the breaker and the bot's state in the kv table.
 	sqlstore.Values
+	// Batches keeps incident mode's batches, work queue and throttle.
+	sqlstore.Batches
 }
 
 var (
 	_ mfa.Store      = (*DB)(nil)
+	_ mfa.BatchStore = (*DB)(nil)
 	_ botstate.Store = (*DB)(nil)
 )
 
@@ -67,6 +71,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	}
 	db := &DB{pool: pool, now: o.now}
 	db.Values = sqlstore.Values{KV: db}
+	db.Batches = sqlstore.Batches{Conn: conn{db}, Dialect: dialect}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", where, err)

@@ -1,5 +1,6 @@
-// Package postgres implements mfa.Store and botstate.Store on PostgreSQL through pgx, for
-// deployments that run several replicas of mfabot against one database.
+// Package postgres implements mfa.Store, mfa.BatchStore and botstate.Store
+// on PostgreSQL through pgx, for deployments that run several replicas of
+// mfabot against one database.
 //
 // Its behaviour is that of the SQLite store, checked by the same suite
 // (internal/store/storetest): conditional request updates, a journal whose
@@ -13,6 +14,10 @@
 //   - Audit appends lock the one row of audit_head (SELECT ... FOR UPDATE),
 //     read the last link, compute mfa.ChainHash and insert in the same
 //     transaction: appends queue and form one gapless chain.
+//   - Workers of every replica claim a batch's items with SELECT ... FOR
+//     UPDATE SKIP LOCKED and lease them: no item is leased twice at once.
+//     One open batch at a time is a unique index, and the write throttle's
+//     reservations are upserts of one row, which queue.
 //   - Open applies the numbered migrations embedded from migrations/ in one
 //     transaction under pg_advisory_xact_lock, so replicas starting together
 //     migrate once; it refuses a schema newer than the binary knows

@@ -154,3 +154,17 @@ func TestReplicasShareTheLimits(t *testing.T) {
 	t.Run("approve", func(t *testing.T) { storetest.RaceLimitedApprovals(t, stores(), 12, 2) })
 	t.Run("lease", func(t *testing.T) { storetest.RaceLeaseTakeover(t, stores(), 12) })
 }
+
+// TestReplicasShareTheBatchQueue: the workers of two replicas claiming one
+// batch at once get every item once; creations from both open one batch;
+// reservations from both on the write throttle never overlap, and a hold
+// one makes holds the other back.
+func TestReplicasShareTheBatchQueue(t *testing.T) {
+	stores := func() []storetest.BatchStore {
+		dbs := replicas(t, 2)
+		return []storetest.BatchStore{dbs[0], dbs[1]}
+	}
+	t.Run("claims", func(t *testing.T) { storetest.RaceBatchClaims(t, stores(), 500, 8, 7) })
+	t.Run("one open", func(t *testing.T) { storetest.RaceCreateBatch(t, stores(), 12) })
+	t.Run("throttle", func(t *testing.T) { storetest.RaceReserveWrites(t, stores(), 24) })
+}

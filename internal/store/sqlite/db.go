@@ -18,8 +18,8 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// DB is the SQLite store. It implements mfa.Store and botstate.Store and is safe for
-// concurrent use.
+// DB is the SQLite store. It implements mfa.Store, mfa.BatchStore and
+// botstate.Store and is safe for concurrent use.
 type DB struct {
 	w      *sql.DB // the single writer connection
 	r      *sql.DB // read-only connections; the writer itself for :memory:
@@ -30,10 +30,13 @@ type DB struct {
 
 	// Values keeps the breaker and the bot's state in the kv table.
 	sqlstore.Values
+	// Batches keeps incident mode's batches, work queue and throttle.
+	sqlstore.Batches
 }
 
 var (
 	_ mfa.Store      = (*DB)(nil)
+	_ mfa.BatchStore = (*DB)(nil)
 	_ botstate.Store = (*DB)(nil)
 )
 
@@ -93,6 +96,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	db := &DB{w: w, r: w, now: o.now}
 	db.Values = sqlstore.Values{KV: db}
+	db.Batches = sqlstore.Batches{Conn: conn{db}, Dialect: dialect}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

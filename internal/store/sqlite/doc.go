@@ -1,5 +1,5 @@
-// Package sqlite implements mfa.Store and botstate.Store on SQLite through the pure-Go driver
-// modernc.org/sqlite (no cgo).
+// Package sqlite implements mfa.Store, mfa.BatchStore and botstate.Store on
+// SQLite through the pure-Go driver modernc.org/sqlite (no cgo).
 //
 // The database runs in WAL mode with foreign keys on. Every write goes
 // through one connection, so writers inside the process queue in Go instead

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -31,6 +32,65 @@ func TestLimitsAcrossHandles(t *testing.T) {
 	t.Run("create", func(t *testing.T) { storetest.RaceLimitedCreate(t, handles(t, 3), "A", 24, 5) })
 	t.Run("approve", func(t *testing.T) { storetest.RaceLimitedApprovals(t, handles(t, 3), 12, 2) })
 	t.Run("lease", func(t *testing.T) { storetest.RaceLeaseTakeover(t, handles(t, 3), 12) })
+}
+
+// TestBatchesAcrossHandles: batch claims, creations and write reservations
+// through three handles on one file.
+func TestBatchesAcrossHandles(t *testing.T) {
+	stores := func() []storetest.BatchStore {
+		var out []storetest.BatchStore
+		for _, h := range handles(t, 3) {
+			out = append(out, h.(storetest.BatchStore))
+		}
+		return out
+	}
+	t.Run("claims", func(t *testing.T) { storetest.RaceBatchClaims(t, stores(), 300, 6, 7) })
+	t.Run("one open", func(t *testing.T) { storetest.RaceCreateBatch(t, stores(), 12) })
+	t.Run("throttle", func(t *testing.T) { storetest.RaceReserveWrites(t, stores(), 24) })
+}
+
+// TestBatchClaimsAcrossProcesses: three processes, four workers each,
+// claim one batch at once: every item goes to one worker.
+func TestBatchClaimsAcrossProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mfabot.db")
+	const items = 300
+	if err := storetest.NewBatch(openFile(t, path), "B-PROC", items); err != nil {
+		t.Fatal(err)
+	}
+	var claims [][]int64
+	for i, out := range helpers(t, 3, "claims", path, "HELPER_ID=B-PROC", "HELPER_EACH=4") {
+		got, err := helperSeqs(out)
+		if err != nil {
+			t.Fatalf("process %d: %v", i, err)
+		}
+		claims = append(claims, got...)
+	}
+	storetest.CheckClaims(t, claims, items)
+}
+
+// helperSeqs reads the lines "claimed=1,2,…" of a helper process's
+// output, one per worker.
+func helperSeqs(out string) ([][]int64, error) {
+	var all [][]int64
+	for _, line := range strings.Split(out, "\n") {
+		list, ok := strings.CutPrefix(line, "claimed=")
+		if !ok {
+			continue
+		}
+		var seqs []int64
+		for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' }) {
+			n, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("output %q: %w", out, err)
+			}
+			seqs = append(seqs, n)
+		}
+		all = append(all, seqs)
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no claimed= in the output %q", out)
+	}
+	return all, nil
 }
 
 // helperEnv names the database file a helper process races on.
@@ -137,7 +197,11 @@ func TestRaceHelperProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if os.Getenv("HELPER_MODE") == "lease" {
+	switch os.Getenv("HELPER_MODE") {
+	case "claims":
+		claimWorkers(t, db, each)
+		return
+	case "lease":
 		won := 0
 		for i, err := range storetest.ClaimRacing([]mfa.Store{db}, os.Getenv("HELPER_ID"), os.Getenv("HELPER_PREFIX"), each) {
 			switch {
@@ -160,4 +224,31 @@ func TestRaceHelperProcess(t *testing.T) {
 		}
 	}
 	fmt.Printf("created=%d\n", created)
+}
+
+// claimWorkers runs workers workers on the batch HELPER_ID at once, each
+// claiming until none is left, and prints each one's items on a line of
+// its own.
+func claimWorkers(t *testing.T, db *sqlite.DB, workers int) {
+	claims := make([][]int64, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			owner := fmt.Sprintf("%s-%d", os.Getenv("HELPER_PREFIX"), i)
+			if claims[i], err = storetest.ClaimUntilEmpty(db, os.Getenv("HELPER_ID"), owner, 5); err != nil {
+				t.Errorf("worker %s: %v", owner, err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, seqs := range claims {
+		strs := make([]string, len(seqs))
+		for i, n := range seqs {
+			strs[i] = strconv.FormatInt(n, 10)
+		}
+		fmt.Printf("claimed=%s\n", strings.Join(strs, ","))
+	}
 }

@@ -45,6 +45,20 @@ func (r *rows) Scan(dest ...any) error {
 			if row[i] != nil {
 				*d = row[i].([]byte)
 			}
+		case *int:
+			*d = row[i].(int)
+		case **string:
+			*d = nil
+			if row[i] != nil {
+				v := row[i].(string)
+				*d = &v
+			}
+		case **int64:
+			*d = nil
+			if row[i] != nil {
+				v := row[i].(int64)
+				*d = &v
+			}
 		default:
 			return errors.New("unexpected destination")
 		}

@@ -47,6 +47,26 @@ func testAfterClose(t *testing.T, s Store, _ *Clock) {
 		"Cards":         func() error { _, err := s.Cards(ctx, "R-1"); return err },
 		"AddCard":       func() error { return s.AddCard(ctx, "R-1", botstate.Card{ConversationID: "c", ActivityID: "a"}) },
 		"Approvers":     func() error { _, err := s.Approvers(ctx); return err },
+		"CreateBatch":   func() error { return s.CreateBatch(ctx, plannedBatch("B-1", base)) },
+		"GetBatch":      func() error { _, err := s.GetBatch(ctx, "B-1"); return err },
+		"UpdateBatch":   func() error { return s.UpdateBatch(ctx, plannedBatch("B-1", base), mfa.BatchPlanned) },
+		"ListBatches":   func() error { _, err := s.ListBatches(ctx, 0); return err },
+		"AddBatchItems": func() error { return s.AddBatchItems(ctx, "B-1", pendingItems("B-1", 1, 1)) },
+		"ClaimBatchItems": func() error {
+			_, err := s.ClaimBatchItems(ctx, "B-1", "A", 1, base, base.Add(time.Minute))
+			return err
+		},
+		"RenewBatchItems":   func() error { _, err := s.RenewBatchItems(ctx, "B-1", "A", base); return err },
+		"ReleaseBatchItems": func() error { return s.ReleaseBatchItems(ctx, "B-1", "A") },
+		"FinishBatchItem": func() error {
+			return s.FinishBatchItem(ctx, mfa.BatchItem{BatchID: "B-1", Seq: 1, State: mfa.ItemDone}, "A")
+		},
+		"BatchCounts":     func() error { _, err := s.BatchCounts(ctx, "B-1"); return err },
+		"BatchItems":      func() error { _, err := s.BatchItems(ctx, "B-1", 0, 10); return err },
+		"RecordBatchStep": func() error { return s.RecordBatchStep(ctx, "B-1", "u", mfa.Step{Key: "revoke"}) },
+		"BatchSteps":      func() error { _, err := s.BatchSteps(ctx, "B-1", "u"); return err },
+		"ReserveWrites":   func() error { _, err := s.ReserveWrites(ctx, "graph", 1, time.Second, base); return err },
+		"HoldWrites":      func() error { return s.HoldWrites(ctx, "graph", base) },
 	}
 	for name, call := range calls {
 		err := call()

@@ -1,6 +1,7 @@
 // Package storetest is the shared test suite of the stores: every
 // implementation (SQLite and PostgreSQL) runs the same Run over both ports
-// it implements, mfa.Store and botstate.Store, so they behave alike.
+// it implements, mfa.Store, mfa.BatchStore and botstate.Store, so they
+// behave alike.
 package storetest
 
 import (
@@ -21,12 +22,21 @@ import (
 // being called again.
 type Opener func(t *testing.T, now func() time.Time) Store
 
-// Store is what a store implements: the domain's port, the bot's, and the
+// Store is what a store implements: the domain's ports, the bot's, and the
 // key-value table both keep small values in.
 type Store interface {
 	mfa.Store
+	mfa.BatchStore
 	botstate.Store
 	sqlstore.KV
+}
+
+// BatchStore is a batch store that answers Ping, as both stores do: the
+// racing helpers ping from every racer before the start, so the racers
+// have their connections open when it comes.
+type BatchStore interface {
+	mfa.BatchStore
+	Ping(ctx context.Context) error
 }
 
 // Run runs the whole suite against stores made by open.
@@ -61,6 +71,17 @@ func Run(t *testing.T, open Opener) {
 		{"BotEarlierFormat", testBotEarlierFormat},
 		{"Once", testOnce},
 		{"OnceConcurrent", testOnceConcurrent},
+		{"BatchRoundTrip", testBatchRoundTrip},
+		{"BatchOneOpen", testBatchOneOpen},
+		{"BatchUpdate", testBatchUpdate},
+		{"BatchList", testBatchList},
+		{"BatchItemsAdd", testBatchItemsAdd},
+		{"BatchPaging", testBatchPaging},
+		{"BatchSteps", testBatchSteps},
+		{"BatchClaims", testBatchClaims},
+		{"BatchClaimRace", testBatchClaimRace},
+		{"Throttle", testThrottle},
+		{"ThrottleRace", testThrottleRace},
 		{"Ping", testPing},
 		{"AfterClose", testAfterClose},
 	}
