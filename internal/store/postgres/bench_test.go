@@ -14,3 +14,10 @@ func BenchmarkAppendAudit(b *testing.B) { storetest.BenchAppendAudit(b, newDB(b)
 func BenchmarkAppendAuditParallel(b *testing.B) { storetest.BenchAppendAuditParallel(b, newDB(b)) }
 
 func BenchmarkUpdateRequest(b *testing.B) { storetest.BenchUpdateRequest(b, newDB(b)) }
+
+// BenchmarkClaimFinish claims 50 items of a batch and finishes each, one
+// worker; BenchmarkClaimFinishParallel does it with 16, whose claims pass
+// over each other's locked rows (SKIP LOCKED).
+func BenchmarkClaimFinish(b *testing.B) { storetest.BenchClaimFinish(b, newDB(b), 1) }
+
+func BenchmarkClaimFinishParallel(b *testing.B) { storetest.BenchClaimFinish(b, newDB(b), 16) }

@@ -64,3 +64,29 @@ func BenchUpdateRequest(b *testing.B, s mfa.Store) {
 		i++
 	}
 }
+
+// BenchClaimFinish measures the batch work queue in s: each op is a claim
+// of 50 items and the finish of each, by workers workers at once that
+// claim until the batch is empty. It reports the items finished per
+// second.
+func BenchClaimFinish(b *testing.B, s mfa.BatchStore, workers int) {
+	const n = 50
+	if err := NewBatch(s, "B-BENCH", b.N*n); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	errs := atOnce(workers, func(i int) (func() error, error) {
+		return func() error {
+			_, err := ClaimUntilEmpty(s, "B-BENCH", fmt.Sprint("worker-", i), n)
+			return err
+		}, nil
+	})
+	b.StopTimer()
+	for _, err := range errs {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "items/s")
+}
