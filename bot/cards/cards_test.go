@@ -90,7 +90,7 @@ func goldenCases() map[string]Card {
 		Methods: []mfa.Method{mfatest.Mobile}, Profile: mfa.ProfileReregister, Planned: []mfa.Method{mfatest.Mobile},
 		Refusal: &mfa.Refusal{Kind: mfa.RefuseActiveRole, Why: "the user holds the directory role Global Administrator", Next: "Ask a Privileged Authentication Administrator"}}
 	cmds := []Command{{"reset mfa {user} [{reason…}]", "ask for a reset"}, {"help", "this list"}}
-	return map[string]Card{
+	out := map[string]Card{
 		"request_base":              Request(pendingRequest(), RequestView{Role: ViewBase, RefreshUserIDs: refreshIDs}),
 		"request_approver":          Request(pendingRequest(), RequestView{Role: ViewApprover, RefreshUserIDs: refreshIDs}),
 		"request_approver_refused":  Request(pendingRequest(), RequestView{Role: ViewApprover, RefreshUserIDs: refreshIDs, Notice: "Approve refused: say how the caller's identity was verified before approving", NoticeStyle: "attention"}),
@@ -114,6 +114,10 @@ func goldenCases() map[string]Card {
 		"welcome":                   Welcome("MFA Reset", "Questions: helpdesk-leads@contoso.com", cmds),
 		"help":                      Help("I don't know \"rest mfa\". Did you mean: reset mfa {user} [{reason…}]", "Questions: helpdesk-leads@contoso.com", cmds),
 	}
+	for name, c := range batchGoldenCases() {
+		out[name] = c
+	}
+	return out
 }
 
 func TestGoldenCards(t *testing.T) {
@@ -201,6 +205,8 @@ func TestApproverViewOnlyForPending(t *testing.T) {
 	}
 }
 
+// A card action carries only the id of its request (or of its incident
+// reset, for a batch's verbs): everything else is read from the store.
 func TestActionDataCarriesOnlyTheRequestID(t *testing.T) {
 	for name, c := range goldenCases() {
 		b, _ := json.Marshal(c)
@@ -210,7 +216,11 @@ func TestActionDataCarriesOnlyTheRequestID(t *testing.T) {
 			case map[string]any:
 				if x["type"] == "Action.Execute" {
 					data, _ := x["data"].(map[string]any)
-					if len(data) != 1 || data["requestId"] == nil {
+					key := "requestId"
+					if verb, _ := x["verb"].(string); IsBatchVerb(verb) {
+						key = BatchIDKey
+					}
+					if len(data) != 1 || data[key] == nil {
 						t.Errorf("%s: action %v data %v", name, x["verb"], data)
 					}
 				}

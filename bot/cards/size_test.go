@@ -74,6 +74,9 @@ func TestEveryCardFitsTeamsSizeLimit(t *testing.T) {
 	for name, c := range worstCases() {
 		all["worst_"+name] = c
 	}
+	for name, c := range worstBatches() {
+		all["worst_"+name] = c
+	}
 	for name, c := range all {
 		raw, err := json.Marshal(c)
 		if err != nil {
