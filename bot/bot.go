@@ -12,6 +12,7 @@ package bot
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -40,6 +41,10 @@ type Config struct {
 	// personal chat), "conversation" (the approvals conversation once one
 	// is set; until then the personal chats) or "both", the default.
 	Delivery string
+	// BatchUpdateEvery is how often at most an incident reset's cards are
+	// updated with its progress alone; default mfa.BatchProgressEvery (a
+	// change of state goes out at once).
+	BatchUpdateEvery time.Duration
 }
 
 // Installer installs the bot for a user; internal/wiring implements it over

@@ -6,6 +6,8 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mfabot/mfabot/internal/botframework"
 	"github.com/mfabot/mfabot/internal/mfa"
@@ -17,6 +19,7 @@ type Verb string
 // The chat commands.
 const (
 	CmdReset         Verb = "reset mfa"
+	CmdResetGroup    Verb = "reset mfa group"
 	CmdShow          Verb = "show mfa"
 	CmdStatus        Verb = "status"
 	CmdHistory       Verb = "history"
@@ -68,11 +71,15 @@ func init() {
 		{Verb: CmdReset, Args: "{user} [{reason…}] [--tap|--no-tap] [--profile all]", What: "ask for a reset (a second person approves)",
 			Menu: "ask to reset a user's MFA (a second person approves)", changes: true,
 			parse: parseReset, render: renderReset, run: (*Bot).cmdReset},
+		{Verb: CmdResetGroup, Args: `{group id or "group name"} {reason…}`,
+			What: `incident mode: reset the MFA of every member of a group (two approvers). A group name with spaces goes in "quotes"`,
+			Menu: "incident: reset every member of a group (two approvers)", changes: true,
+			parse: parseResetGroup, render: renderResetGroup, run: (*Bot).cmdResetGroup},
 		{Verb: CmdShow, Args: "{user}", What: "show a user's registered methods and whether a reset is allowed",
 			Menu:  "who the user is and what they have registered",
 			parse: userArg(CmdShow), render: renderTarget, run: replying((*Bot).cmdShow)},
-		{Verb: CmdStatus, Args: "[{request id}]", What: "show one request, or your open requests",
-			Menu:  "your open requests, or one request",
+		{Verb: CmdStatus, Args: "[{request or batch id}]", What: "show one request or incident reset, or your open requests",
+			Menu:  "your open requests, or one request or incident reset",
 			parse: parseStatus, render: renderRequestID, run: replying((*Bot).cmdStatus)},
 		{Verb: CmdHistory, Args: "{user}", What: "list the reset requests about a user",
 			Menu:  "past resets of a user",
@@ -136,8 +143,11 @@ type Command struct {
 	// Reason is the free text after the target (reset) or the command
 	// (resume resets).
 	Reason string
-	// RequestID is the request named by status or cancel.
+	// RequestID is the request named by status or cancel, or the batch
+	// (incident reset, B-…) named by status.
 	RequestID string
+	// Group is the group of an incident reset: its object id or its name.
+	Group string
 	// TAP is set by --tap (true) or --no-tap (false).
 	TAP *bool
 	// Profile is set by --profile.
@@ -212,11 +222,17 @@ func Parse(text string) (Command, error) {
 	for i, w := range words {
 		lower[i] = strings.ToLower(w)
 	}
-	for _, sp := range commands {
+	// The longest verb that starts the text wins: "reset mfa group" over
+	// "reset mfa".
+	var match *spec
+	for i, sp := range commands {
 		n := len(strings.Fields(string(sp.Verb)))
-		if len(lower) >= n && strings.Join(lower[:n], " ") == string(sp.Verb) {
-			return sp.parse(words[n:])
+		if len(lower) >= n && strings.Join(lower[:n], " ") == string(sp.Verb) && (match == nil || n > len(strings.Fields(string(match.Verb)))) {
+			match = &commands[i]
 		}
+	}
+	if match != nil {
+		return match.parse(words[len(strings.Fields(string(match.Verb))):])
 	}
 	if lower[0] == "?" {
 		return Command{Verb: CmdHelp}, nil
@@ -241,7 +257,7 @@ func noArgs(v Verb) func([]string) (Command, error) {
 
 func parseStatus(args []string) (Command, error) {
 	if len(args) > 1 {
-		return Command{}, &UsageError{CmdStatus, "status takes at most one request id"}
+		return Command{}, &UsageError{CmdStatus, "status takes at most one request or batch id"}
 	}
 	c := Command{Verb: CmdStatus}
 	if len(args) == 1 {
@@ -392,4 +408,48 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// quotes are the quotation marks around a group name with spaces: the
+// typewriter quote and the typographic ones Teams clients type on some
+// keyboards. Any of them opens a name and any closes it.
+const quotes = "\"“”„"
+
+func parseResetGroup(args []string) (Command, error) {
+	const which = `say which group: its object id, or its name in quotes such as "Phished users"`
+	if len(args) == 0 {
+		return Command{}, &UsageError{CmdResetGroup, which}
+	}
+	// The words are joined again (white space collapsed) and a quoted name
+	// taken whole.
+	line := strings.Join(args, " ")
+	var group, rest string
+	if r, size := utf8.DecodeRuneInString(line); strings.ContainsRune(quotes, r) {
+		inner := line[size:]
+		end := strings.IndexAny(inner, quotes)
+		if end < 0 {
+			return Command{}, &UsageError{CmdResetGroup, "the group's name has no closing quote"}
+		}
+		_, closing := utf8.DecodeRuneInString(inner[end:])
+		group, rest = strings.TrimSpace(inner[:end]), strings.TrimSpace(inner[end+closing:])
+	} else {
+		group, rest, _ = strings.Cut(line, " ")
+	}
+	if group == "" {
+		return Command{}, &UsageError{CmdResetGroup, which}
+	}
+	if rest == "" {
+		return Command{}, &UsageError{CmdResetGroup, "give a reason: the incident, what happened"}
+	}
+	return Command{Verb: CmdResetGroup, Group: group, Reason: rest}, nil
+}
+
+// renderResetGroup quotes a group name that has spaces (a quoted name
+// never holds a quote) or would read as a quoted one.
+func renderResetGroup(c Command) []string {
+	g := c.Group
+	if r, _ := utf8.DecodeRuneInString(g); g == "" || strings.ContainsRune(quotes, r) || strings.IndexFunc(g, unicode.IsSpace) >= 0 {
+		g = `"` + g + `"`
+	}
+	return []string{g, c.Reason}
 }

@@ -37,6 +37,17 @@ func TestParse(t *testing.T) {
 		{"<at>MFA Bot</at>", Command{Verb: CmdHelp}},
 		{"Approvals Here", Command{Verb: CmdApprovalsHere}},
 		{"resume resets checked with security", Command{Verb: CmdResume, Reason: "checked with security"}},
+		{"status b-7k3qw9", Command{Verb: CmdStatus, RequestID: "B-7K3QW9"}},
+		// Incident mode: a quoted name with spaces, typographic quotes
+		// (Teams clients type them on some keyboards), an object id, the
+		// quotes as HTML entities, and a mention first.
+		{`reset mfa group "Phished users" AiTM campaign INC-4711`, Command{Verb: CmdResetGroup, Group: "Phished users", Reason: "AiTM campaign INC-4711"}},
+		{"Reset MFA Group “Phished  users (incident demo)” phish", Command{Verb: CmdResetGroup, Group: "Phished users (incident demo)", Reason: "phish"}},
+		{"reset mfa group „Phished users“ phish", Command{Verb: CmdResetGroup, Group: "Phished users", Reason: "phish"}},
+		{"reset mfa group 0b7c2d1e-5a4f-4e8b-9c3d-2f1e0a9b8c7d clicked the link", Command{Verb: CmdResetGroup, Group: "0b7c2d1e-5a4f-4e8b-9c3d-2f1e0a9b8c7d", Reason: "clicked the link"}},
+		{`<at>MFA Bot</at> reset mfa group &quot;Phished users&quot;phish "kit"`, Command{Verb: CmdResetGroup, Group: "Phished users", Reason: `phish "kit"`}},
+		// A user whose name begins with "group" is still a single reset.
+		{"reset mfa group@contoso.com lost phone", Command{Verb: CmdReset, Target: "group@contoso.com", Reason: "lost phone"}},
 	}
 	for _, tc := range tests {
 		got, err := Parse(tc.in)
@@ -67,6 +78,11 @@ func TestParseUsageErrors(t *testing.T) {
 		{"cancel", CmdCancel},
 		{"status R-1 R-2", CmdStatus},
 		{"resume resets", CmdResume},
+		{"reset mfa group", CmdResetGroup},
+		{"reset mfa group Phished", CmdResetGroup},
+		{`reset mfa group "Phished users" `, CmdResetGroup},
+		{`reset mfa group "Phished users phish`, CmdResetGroup},
+		{`reset mfa group "" phish`, CmdResetGroup},
 	}
 	for _, tc := range tests {
 		_, err := Parse(tc.in)
@@ -95,6 +111,7 @@ func TestParseUnknownSuggestsClosest(t *testing.T) {
 		{"cancle R-1", CmdCancel},
 		{"hlep", CmdHelp},
 		{"aprovals here", CmdApprovalsHere},
+		{"rest mfa group x y", CmdReset},
 		{"what is the weather like today", ""},
 	}
 	for _, tc := range tests {
@@ -118,6 +135,21 @@ func TestDistance(t *testing.T) {
 	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"help", "hlep", 2}, {"reset", "reset", 0}} {
 		if got := distance(tc.a, tc.b); got != tc.d {
 			t.Errorf("distance(%q,%q) = %d, want %d", tc.a, tc.b, got, tc.d)
+		}
+	}
+}
+
+// A group name written back by String parses to the same command, quoted
+// or not.
+func TestResetGroupRoundTrip(t *testing.T) {
+	t.Parallel()
+	// A name with a space and a quote, or starting with a quote, cannot be
+	// typed (Parse never returns one): such a group is named by its id.
+	for _, g := range []string{"Phished users", "0b7c2d1e", `it's"ours"`, "a\u201cb", "Sales (EMEA) & Co"} {
+		c := Command{Verb: CmdResetGroup, Group: g, Reason: "phish"}
+		got, err := Parse(c.String())
+		if err != nil || !reflect.DeepEqual(got, c) {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", c.String(), got, err, c)
 		}
 	}
 }

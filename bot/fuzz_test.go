@@ -20,7 +20,8 @@ import (
 // FuzzParse: Parse never panics; a parsed command is well formed; and a
 // command written back as plain text parses to itself.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"reset mfa alice@contoso.com lost phone", "help", "status r-7k3qw9"} {
+	for _, s := range []string{"reset mfa alice@contoso.com lost phone", "help", "status r-7k3qw9", `reset mfa group "Phished users" phish`,
+		"reset mfa group \u201cA B\u201d x", "reset mfa group g-1 x", "status B-7K3QW9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -49,6 +50,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if c.Verb == bot.CmdResume && c.Reason == "" {
 			t.Fatalf("Parse(%q): resume without a reason", text)
+		}
+		if (c.Group != "") != (c.Verb == bot.CmdResetGroup) || c.Group != strings.TrimSpace(c.Group) || c.Verb == bot.CmdResetGroup && c.Reason == "" {
+			t.Fatalf("Parse(%q): group %q, reason %q for %s", text, c.Group, c.Reason, c.Verb)
 		}
 		if c.Reason != strings.TrimSpace(c.Reason) || strings.Contains(c.Reason, "  ") {
 			t.Fatalf("Parse(%q): reason %q not collapsed", text, c.Reason)

@@ -10,14 +10,17 @@ import (
 	"github.com/mfabot/mfabot/internal/mfa"
 )
 
-// actionData is everything the bot reads from a card action: the request id
-// and the approver's inputs. Any other field (a target, a plan) is ignored;
-// the request itself is always read from the store.
+// actionData is everything the bot reads from a card action: the request
+// (or incident reset) id and the approver's inputs. Any other field (a
+// target, a plan) is ignored; the request itself is always read from the
+// store.
 type actionData struct {
 	RequestID    string `json:"requestId"`
+	BatchID      string `json:"batchId"`
 	Verification string `json:"verification"`
 	Override     string `json:"override"`
 	Note         string `json:"note"`
+	Ticket       string `json:"ticket"`
 }
 
 // decodeActionData reads the known fields, tolerating values of other types
@@ -36,6 +39,7 @@ func decodeActionData(raw json.RawMessage) actionData {
 		return ""
 	}
 	d.RequestID, d.Verification, d.Override, d.Note = str("requestId"), str("verification"), str("override"), str("note")
+	d.BatchID, d.Ticket = str(cards.BatchIDKey), str(cards.InputTicket)
 	return d
 }
 
@@ -59,11 +63,14 @@ func (b *Bot) onInvoke(ctx context.Context, act *botframework.Activity) *botfram
 		return &resp
 	}
 	data := decodeActionData(ca.Action.Data)
+	verb := ca.Action.Verb
+	if cards.IsBatchVerb(verb) {
+		return b.onBatchInvoke(ctx, act, actor, verb, data)
+	}
 	if data.RequestID == "" {
 		resp := botframework.MessageResponse("This card names no request.")
 		return &resp
 	}
-	verb := ca.Action.Verb
 	first := act.ID == "" || b.firstSighting(ctx, "activity:"+act.ID, true)
 	log := b.log.With("activity", act.ID, "verb", verb, "request", data.RequestID, "actor", actor.ID)
 	if !first {

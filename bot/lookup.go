@@ -59,9 +59,13 @@ func (b *Bot) isApprovalsConversation(ctx context.Context, act *botframework.Act
 	return err == nil && c.Conversation.ID != "" && c.Conversation.ID == baseConversationID(act.Conversation.ID)
 }
 
-// cmdStatus posts one request's card (kept in sync like the original), or
-// lists the actor's open requests and, for approvers, the pending ones.
+// cmdStatus posts one request's or incident reset's card (kept in sync
+// like the original), or lists the actor's open requests, for approvers
+// the pending ones, and the open incident reset for those who may see it.
 func (b *Bot) cmdStatus(ctx context.Context, act *botframework.Activity, actor mfa.Actor, cmd Command) error {
+	if mfa.IsBatchID(cmd.RequestID) {
+		return b.postBatchStatus(ctx, act, actor, cmd.RequestID, true)
+	}
 	_, approver := b.svc.Roles(ctx, actor)
 	b.rememberRole(ctx, actor.ID, act.From.ID, approver)
 	if cmd.RequestID == "" {
@@ -116,6 +120,17 @@ func (b *Bot) statusList(ctx context.Context, act *botframework.Activity, actor 
 			text += "\n\nWaiting for your approval:\n\n" + strings.Join(others, "\n\n")
 		} else {
 			text += "\n\nNothing waits for your approval."
+		}
+	}
+	if bs, err := b.svc.ListBatches(ctx, actor, 5); err == nil {
+		var open []string
+		for _, x := range bs {
+			if x.State.Open() {
+				open = append(open, fmt.Sprintf("- %s · %s · %s · by %s · %s", x.ID, cards.Escape(x.Source), x.State, cards.Escape(x.Requester.String()), cards.FormatTime(x.CreatedAt)))
+			}
+		}
+		if len(open) > 0 {
+			text += "\n\nIncident reset:\n\n" + strings.Join(open, "\n\n")
 		}
 	}
 	return b.replyText(ctx, act, text+"\n\nSay `status <request id>` to see one.")

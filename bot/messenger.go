@@ -33,6 +33,10 @@ type Messenger struct {
 	// one and the Messenger needs no read of the store.
 	latest   *lru[string, *mfa.Request]
 	latestMu sync.Mutex
+	// batches is the newest status of each incident reset the service
+	// published (under latestMu); batchPace holds back its progress.
+	batches   *lru[string, *mfa.BatchStatus]
+	batchPace *batchPacer
 
 	// channel is the channel reference last stored, so an activity from the
 	// same place does not write it again.
@@ -40,8 +44,12 @@ type Messenger struct {
 	users   *lru[string, botstate.User] // aadObjectId → reference last stored, so a repeat does not read or write the store
 }
 
-// maxLatest bounds the request states kept for card syncs.
-const maxLatest = 10_000
+// maxLatest bounds the request states kept for card syncs, maxBatches the
+// incident resets' (one is open at a time).
+const (
+	maxLatest  = 10_000
+	maxBatches = 64
+)
 
 var _ mfa.Notifier = (*Messenger)(nil)
 
@@ -60,7 +68,18 @@ func NewMessenger(cfg Config, state botstate.Store, sender Sender, log *slog.Log
 	}
 	m := &Messenger{cfg: cfg, state: state, send: sender, log: log.With("component", "bot"), bg: context.Background(),
 		users: newLRU[string, botstate.User](maxCachedUsers), pace: newPacer(convBurst, convInterval, maxPaced),
-		latest: newLRU[string, *mfa.Request](maxLatest)}
+		latest: newLRU[string, *mfa.Request](maxLatest), batches: newLRU[string, *mfa.BatchStatus](maxBatches)}
+	every := cfg.BatchUpdateEvery
+	if every <= 0 {
+		every = mfa.BatchProgressEvery
+	}
+	m.batchPace = &batchPacer{every: every, batches: map[string]*batchPace{}, track: func(d time.Duration, fn func()) {
+		m.wg.Add(1)
+		time.AfterFunc(d, func() {
+			defer m.wg.Done()
+			fn()
+		})
+	}}
 	m.cards = newCardQueue(cardWorkers, maxQueuedSyncs, m.syncCards, func(fn func()) {
 		m.wg.Add(1)
 		go func() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -149,6 +148,10 @@ func (v syncVersion) before(o syncVersion) bool {
 // syncCards renders the newest state of the request published and updates
 // each of its cards. The card queue runs one sync per request at a time.
 func (b *Messenger) syncCards(ctx context.Context, id string) {
+	if mfa.IsBatchID(id) {
+		b.syncBatchCards(ctx, id)
+		return
+	}
 	b.latestMu.Lock()
 	r, ok := b.latest.Load(id)
 	b.latestMu.Unlock()
@@ -174,19 +177,7 @@ func (b *Messenger) syncCards(ctx context.Context, id string) {
 			}
 			card = base
 		}
-		act := &botframework.Activity{Type: botframework.TypeMessage, ID: c.ActivityID,
-			Conversation: schema.ConversationAccount{ID: c.ConversationID},
-			Attachments:  []schema.Attachment{botframework.CardAttachment(card)}}
-		if err := b.pace.wait(ctx, c.ConversationID); err != nil {
-			return
-		}
-		if err := b.send.UpdateActivity(ctx, c.ServiceURL, c.ConversationID, c.ActivityID, act); err != nil {
-			b.log.Warn("card update failed", "request", id, "conversation", c.ConversationID, "err", err)
-			var ce *botframework.ConnectorError
-			if errors.As(err, &ce) && ce.Status == http.StatusTooManyRequests {
-				b.pace.hold(c.ConversationID, held429)
-			}
-		}
+		b.updateCard(ctx, id, c, card)
 	}
 }
 

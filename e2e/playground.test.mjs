@@ -243,7 +243,7 @@ test('help and "Did you mean" show the argument names', { timeout: 150_000 }, as
     const help = page.locator('.ac-adaptiveCard').filter({ hasText: 'What I can do' }).last();
     await help.waitFor();
     const helpText = await help.innerText();
-    for (const usage of ['reset mfa {user} [{reason…}]', 'show mfa {user}', 'status [{request id}]',
+    for (const usage of ['reset mfa {user} [{reason…}]', 'show mfa {user}', 'status [{request or batch id}]',
       'history {user}', 'cancel {request id}', 'resume resets {reason}']) {
       assert.ok(helpText.includes(usage), `the help card shows "${usage}"; it shows:\n${helpText}`);
     }

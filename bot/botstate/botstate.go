@@ -36,7 +36,8 @@ type Store interface {
 	// not an error.
 	DeleteApprover(ctx context.Context, oid string) error
 
-	// AddCard records a card posted for a request. The bot keeps one card
+	// AddCard records a card posted for a request (or an incident reset:
+	// requestID is then the batch id). The bot keeps one card
 	// per request and conversation up to date: a card recorded in a
 	// conversation that already has one replaces it (the later card is the
 	// one kept), so asking for a request's status again and again does not
@@ -106,11 +107,15 @@ const (
 	CardRequest = "request"
 	// CardConfirm is the "Was this you?" question to the target user.
 	CardConfirm = "confirm"
+	// CardBatch is an incident reset's card (plan, progress, summary),
+	// recorded under the batch id (B-…) as a request card is under the
+	// request id.
+	CardBatch = "batch"
 )
 
 // Card is a posted card the bot keeps in sync with its request.
 type Card struct {
-	// Kind is CardRequest or CardConfirm.
+	// Kind is CardRequest, CardConfirm or CardBatch.
 	Kind           string `json:"kind"`
 	ServiceURL     string `json:"serviceUrl"`
 	ConversationID string `json:"conversationId"`

@@ -5,7 +5,7 @@ import "strings"
 // placeholderHint explains the notation of the usage lines. Placeholders
 // are in {braces}: Teams renders message text as HTML, where <upn> would
 // vanish as an unknown tag.
-const placeholderHint = "Replace each {placeholder} with your own value: {user} is a sign-in name such as alice@contoso.com, {request id} the id on a request card such as R-7K3QW9; [square brackets] mark what you may leave out."
+const placeholderHint = "Replace each {placeholder} with your own value: {user} is a sign-in name such as alice@contoso.com, {request id} the id on a request card such as R-7K3QW9 (an incident reset's id reads B-7K3QW9), {group id or \"group name\"} a group's object id or its name in quotes; [square brackets] mark what you may leave out."
 
 // Command is one line of the command list.
 type Command struct{ Usage, What string }

@@ -313,6 +313,10 @@ const BatchProgressEvery = 5 * time.Second
 // BatchInput is what a requester asks for: a group (id or name) or a list
 // of users (one UPN or object id each), and why.
 type BatchInput struct {
+	// ID is the new batch's id when the caller announces it before the
+	// plan is made (the bot's "Planning B-…" reply): a NewBatchID. Empty:
+	// PlanBatch makes one.
+	ID    string
 	Group string
 	Users []string
 	// SourceName names the list for people (the file's name).

@@ -3,6 +3,7 @@ package mfa
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,13 @@ const (
 
 // NewBatchID returns a short random batch id such as "B-7K3QW9".
 func NewBatchID() string { return "B-" + strings.TrimPrefix(NewRequestID(), "R-") }
+
+// batchIDPattern is the form of NewBatchID's ids.
+var batchIDPattern = regexp.MustCompile(`^B-[2-9A-HJ-NP-Z]{6}$`)
+
+// IsBatchID reports whether id names a batch (B-…) rather than a request
+// (R-…), as typed: case and surrounding space do not matter.
+func IsBatchID(id string) bool { return strings.HasPrefix(normalizeID(id), "B-") }
 
 // PlanBatch makes the plan of an incident reset: it resolves every user the
 // input names (a group's transitive members, every page, or a list),
@@ -50,8 +58,15 @@ func (s *Service) PlanBatch(ctx context.Context, actor Actor, in BatchInput) (*B
 			return nil, Errorf(EConflict, "incident reset %s is %s: one incident reset at a time (cancel it, or wait for it to finish)", open[0].ID, open[0].State)
 		}
 	}
+	id := NewBatchID()
+	if in.ID != "" {
+		if !batchIDPattern.MatchString(in.ID) {
+			return nil, Errorf(EInvalid, "%q is not a batch id such as B-7K3QW9", Bounded(in.ID))
+		}
+		id = in.ID
+	}
 	now := s.clock.Now().UTC()
-	b := &Batch{ID: NewBatchID(), State: BatchPlanning, Requester: actor, Reason: Bounded(reason), Profile: s.policy.Profile,
+	b := &Batch{ID: id, State: BatchPlanning, Requester: actor, Reason: Bounded(reason), Profile: s.policy.Profile,
 		RevokeSessions: true, NotifyUsers: s.mail != nil && s.policy.MailFrom != "",
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(s.policy.RequestTTL)}
 	if in.Group != "" {

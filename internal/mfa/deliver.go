@@ -36,30 +36,51 @@ func (s *Service) Recipients(ctx context.Context, r *Request) (Recipients, error
 	if m, err := s.ApprovingManager(ctx, r); err == nil {
 		rc.Manager = &m
 	}
-	if s.policy.ApproverGroupID == "" {
-		return rc, nil
-	}
-	members, err := s.dir.GroupMembers(ctx, s.policy.ApproverGroupID)
+	approvers, err := s.approversBut(ctx, r.ID, r.Requester.ID, r.Target.ID)
 	if err != nil {
-		s.log.Warn("could not list the approver group", "request", r.ID, "err", err)
-		return rc, Wrap(Code(err), err, "the approver group could not be listed: %s", Message(err))
+		return rc, err
 	}
-	seen := map[string]bool{}
-	for _, u := range members {
-		id := strings.ToLower(u.ID)
-		if id == "" || seen[id] || SameID(u.ID, r.Requester.ID) || SameID(u.ID, r.Target.ID) || !u.AccountEnabled {
-			continue
-		}
-		seen[id] = true
-		rc.Approvers = append(rc.Approvers, u)
-	}
-	slices.SortStableFunc(rc.Approvers, func(a, b User) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.DisplayName), strings.ToLower(b.DisplayName)), strings.Compare(a.ID, b.ID))
-	})
-	if rc.Manager != nil && (seen[strings.ToLower(rc.Manager.ID)] || SameID(rc.Manager.ID, r.Requester.ID) || SameID(rc.Manager.ID, r.Target.ID)) {
+	rc.Approvers = approvers
+	if rc.Manager != nil && (slices.ContainsFunc(approvers, func(u User) bool { return SameID(u.ID, rc.Manager.ID) }) ||
+		SameID(rc.Manager.ID, r.Requester.ID) || SameID(rc.Manager.ID, r.Target.ID)) {
 		rc.Manager = nil
 	}
 	return rc, nil
+}
+
+// BatchApprovers returns who may approve batch b: the enabled transitive
+// members of the approver group without the requester, ordered by name,
+// as Recipients does for a request.
+func (s *Service) BatchApprovers(ctx context.Context, b *Batch) ([]User, error) {
+	return s.approversBut(ctx, b.ID, b.Requester.ID)
+}
+
+// approversBut lists the enabled transitive members of the approver group
+// except the given users, once each, ordered by name; about names the
+// request or batch in the log.
+func (s *Service) approversBut(ctx context.Context, about string, except ...string) ([]User, error) {
+	if s.policy.ApproverGroupID == "" {
+		return nil, nil
+	}
+	members, err := s.dir.GroupMembers(ctx, s.policy.ApproverGroupID)
+	if err != nil {
+		s.log.Warn("could not list the approver group", "request", about, "err", err)
+		return nil, Wrap(Code(err), err, "the approver group could not be listed: %s", Message(err))
+	}
+	var out []User
+	seen := map[string]bool{}
+	for _, u := range members {
+		id := strings.ToLower(u.ID)
+		if id == "" || seen[id] || !u.AccountEnabled || slices.ContainsFunc(except, func(x string) bool { return SameID(u.ID, x) }) {
+			continue
+		}
+		seen[id] = true
+		out = append(out, u)
+	}
+	slices.SortStableFunc(out, func(a, b User) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.DisplayName), strings.ToLower(b.DisplayName)), strings.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }
 
 // Delivery is where a new request's card went, as the bot recorded it.
