@@ -64,19 +64,21 @@ func (s *Server) transitiveMembers(w http.ResponseWriter, r *http.Request) {
 	if g != nil {
 		users = s.transitiveUsers(id)
 	}
+	s.mu.Unlock()
+	// The page is rendered without the lock: the cached list is never
+	// changed (a change makes a new one), nor are the properties userJSON
+	// reads (only methods change in place).
 	var items []map[string]any
 	for _, u := range users[min(skip, len(users)):min(skip+top, len(users))] {
 		full := userJSON(u)
 		it, err := selectFields(r, full, userDefaults)
 		if err != nil {
-			s.mu.Unlock()
 			writeError(w, r, http.StatusBadRequest, "Request_BadRequest", err.Error())
 			return
 		}
 		it["@odata.type"] = "#microsoft.graph.user"
 		items = append(items, it)
 	}
-	s.mu.Unlock()
 	if g == nil {
 		writeError(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
 		return
