@@ -14,9 +14,11 @@ import (
 // the statements are the same on both databases but for Dialect. A store
 // embeds it over itself, as it does Values.
 //
-// One open batch at a time is the partial unique index batches_one_open;
-// a conditional change of a batch reads its state under Dialect.Lock and
-// writes in the same transaction.
+// One open batch at a time is the unique index batches_one_open on
+// is_open, which is 1 for a batch whose state is Open and NULL otherwise,
+// so the domain alone says which states are open. A conditional change of
+// a batch reads its state under Dialect.Lock and writes in the same
+// transaction.
 type Batches struct {
 	Conn    Conn
 	Dialect Dialect
@@ -36,12 +38,23 @@ func (s Batches) CreateBatch(ctx context.Context, b *mfa.Batch) error {
 		switch {
 		case !s.Conn.IsUnique(err):
 			return nil
-		case strings.Contains(err.Error(), "batches_one_open"):
+		case strings.Contains(err.Error(), "_open"): // PostgreSQL names the index batches_one_open, SQLite the column batches.is_open
 			return openConflict()
 		}
 		return mfa.Errorf(mfa.EConflict, "batch %s already exists", b.ID)
-	}, `INSERT INTO batches (id, state, created_at, data) VALUES ($1, $2, $3, $4)`, b.ID, string(b.State), Nanos(b.CreatedAt), string(data))
+	}, `INSERT INTO batches (id, state, is_open, created_at, data) VALUES ($1, $2, $3, $4, $5)`,
+		b.ID, string(b.State), isOpen(b.State), Nanos(b.CreatedAt), string(data))
 	return err
+}
+
+// isOpen is the is_open column of a batch in state st: 1 while open, NULL
+// (nil) after.
+func isOpen(st mfa.BatchState) *int16 {
+	if !st.Open() {
+		return nil
+	}
+	one := int16(1)
+	return &one
 }
 
 // openConflict is the EConflict of a batch that would be open beside
@@ -80,8 +93,8 @@ func (s Batches) UpdateBatch(ctx context.Context, b *mfa.Batch, from ...mfa.Batc
 		if !slices.Contains(from, cur) {
 			return mfa.Errorf(mfa.EConflict, "batch %s is %s, not %s", b.ID, cur, joinStates(from))
 		}
-		_, err = q.Exec(ctx, `UPDATE batches SET state = $2, created_at = $3, data = $4 WHERE id = $1`,
-			b.ID, string(b.State), Nanos(b.CreatedAt), string(data))
+		_, err = q.Exec(ctx, `UPDATE batches SET state = $2, is_open = $3, created_at = $4, data = $5 WHERE id = $1`,
+			b.ID, string(b.State), isOpen(b.State), Nanos(b.CreatedAt), string(data))
 		if s.Conn.IsUnique(err) {
 			return openConflict()
 		}

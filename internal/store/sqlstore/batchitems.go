@@ -14,10 +14,10 @@ import (
 // parameters and PostgreSQL's of 65,535.
 const itemsPerInsert = 1000
 
-// AddBatchItems inserts items of the planned batch batchID in one
-// transaction: an item whose (batch, seq) exists is EConflict and nothing
-// is added. A batch that is no longer planned is EConflict: what the
-// approvers decided on does not grow afterwards.
+// AddBatchItems inserts items of batch batchID, whose plan is being made,
+// in one transaction: an item whose (batch, seq) exists is EConflict and
+// nothing is added. A batch past planning is EConflict: the users the
+// approvers decide on, once planned, do not change.
 func (s Batches) AddBatchItems(ctx context.Context, batchID string, items []mfa.BatchItem) error {
 	rows := make([][]any, len(items))
 	for i, it := range items {
@@ -39,8 +39,8 @@ func (s Batches) AddBatchItems(ctx context.Context, batchID string, items []mfa.
 		if err != nil {
 			return err
 		}
-		if cur != mfa.BatchPlanned {
-			return mfa.Errorf(mfa.EConflict, "batch %s is %s: users are added to a batch only while it is planned", batchID, cur)
+		if cur != mfa.BatchPlanning {
+			return mfa.Errorf(mfa.EConflict, "batch %s is %s: users are added to a batch only while its plan is made", batchID, cur)
 		}
 		for chunk := range slices.Chunk(rows, itemsPerInsert) {
 			stmt, args := s.insertItems(batchID, chunk)

@@ -55,7 +55,7 @@ func testBatchOneOpen(t *testing.T, s Store, _ *Clock) {
 			t.Fatalf("closed batch beside the open one: %v", err)
 		}
 	}
-	for _, st := range []mfa.BatchState{mfa.BatchPlanned, mfa.BatchRunning, mfa.BatchPaused} {
+	for _, st := range mfa.OpenBatchStates {
 		err := s.CreateBatch(ctx, &mfa.Batch{ID: "B-2ND-" + string(st), State: st, CreatedAt: base})
 		wantCode(t, err, mfa.EConflict, "a second open batch, "+string(st))
 		if !strings.Contains(mfa.Message(err), "open") {
@@ -107,7 +107,7 @@ func RaceCreateBatch(t *testing.T, stores []BatchStore, racers int) string {
 	if winner == "" {
 		t.Fatal("no batch was created")
 	}
-	open, err := stores[0].ListBatches(ctx, 0, mfa.BatchPlanned, mfa.BatchRunning, mfa.BatchPaused)
+	open, err := stores[0].ListBatches(ctx, 0, mfa.OpenBatchStates...)
 	if err != nil || len(open) != 1 || open[0].ID != winner {
 		t.Fatalf("open batches after the race: %v %v, want %s alone", open, err, winner)
 	}
@@ -200,7 +200,7 @@ func testBatchList(t *testing.T, s Store, _ *Clock) {
 		{ids(2), "B-L9 B-L3"},
 		{ids(0, mfa.BatchCompleted), "B-L2 B-L0"},
 		{ids(1, mfa.BatchCompleted, mfa.BatchExpired), "B-L3"},
-		{ids(0, mfa.BatchPlanned, mfa.BatchRunning, mfa.BatchPaused), "B-L9"},
+		{ids(0, mfa.OpenBatchStates...), "B-L9"},
 		{ids(0, mfa.BatchRunning), ""},
 	} {
 		if tc.got != tc.want {

@@ -29,6 +29,7 @@ func fullBatch(id string, loc *time.Location) *mfa.Batch {
 			{Approver: mfa.Actor{ID: "approver-2", UPN: "abe@contoso.com", Via: "cli"}, Ticket: "INC-4711", At: at(2*time.Minute + 1)},
 		},
 		StoppedBy:       &mfa.Actor{ID: "agent-2", Name: "Paula Pause"},
+		Note:            "resumed after the incident call",
 		CreatedAt:       at(0),
 		ExpiresAt:       at(time.Hour),
 		UpdatedAt:       at(3*time.Minute + 3),
@@ -37,6 +38,14 @@ func fullBatch(id string, loc *time.Location) *mfa.Batch {
 		Notified:        5,
 		NotifiedThrough: 17,
 	}
+}
+
+// planningBatch builds a batch created at created whose plan is being
+// made: the state in which its items are added.
+func planningBatch(id string, created time.Time) *mfa.Batch {
+	b := plannedBatch(id, created)
+	b.State = mfa.BatchPlanning
+	return b
 }
 
 // plannedBatch builds a fresh planned batch created at created.
@@ -57,13 +66,19 @@ func pendingItems(batchID string, from, to int64) []mfa.BatchItem {
 	return out
 }
 
-// NewBatch creates in s a planned batch id, created at base, with n
-// pending items (seq 1..n, users u-<seq>).
+// NewBatch creates in s a batch id, created at base, with n pending items
+// (seq 1..n, users u-<seq>), planned as the service plans: created
+// planning, the items added, then planned.
 func NewBatch(s mfa.BatchStore, id string, n int) error {
-	if err := s.CreateBatch(ctx, plannedBatch(id, base)); err != nil {
+	b := planningBatch(id, base)
+	if err := s.CreateBatch(ctx, b); err != nil {
 		return err
 	}
-	return s.AddBatchItems(ctx, id, pendingItems(id, 1, int64(n)))
+	if err := s.AddBatchItems(ctx, id, pendingItems(id, 1, int64(n))); err != nil {
+		return err
+	}
+	b.State = mfa.BatchPlanned
+	return s.UpdateBatch(ctx, b, mfa.BatchPlanning)
 }
 
 // closeBatch moves batch id of s, open, to completed, so another may open.
@@ -73,5 +88,5 @@ func closeBatch(s mfa.BatchStore, id string) error {
 		return err
 	}
 	b.State = mfa.BatchCompleted
-	return s.UpdateBatch(ctx, b, mfa.BatchPlanned, mfa.BatchRunning, mfa.BatchPaused)
+	return s.UpdateBatch(ctx, b, mfa.OpenBatchStates...)
 }

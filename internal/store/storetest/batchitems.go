@@ -19,9 +19,9 @@ func wantCounts(t *testing.T, s mfa.BatchStore, id string, want mfa.BatchCounts)
 }
 
 // testBatchItemsAdd: items go in all together or not at all, only into a
-// planned batch, and read back as added.
+// batch whose plan is being made, and read back as added.
 func testBatchItemsAdd(t *testing.T, s Store, _ *Clock) {
-	if err := s.CreateBatch(ctx, plannedBatch("B-ADD", base)); err != nil {
+	if err := s.CreateBatch(ctx, planningBatch("B-ADD", base)); err != nil {
 		t.Fatal(err)
 	}
 	zone := time.FixedZone("UTC+9", 9*3600)
@@ -65,17 +65,20 @@ func testBatchItemsAdd(t *testing.T, s Store, _ *Clock) {
 	}
 	wantCode(t, s.AddBatchItems(ctx, "B-NONE", pendingItems("B-NONE", 1, 1)), mfa.ENotFound, "add to a missing batch")
 
-	// Once approved, the plan does not grow.
+	// Once planned, what the approvers decide on does not grow.
 	b, err := s.GetBatch(ctx, "B-ADD")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.State = mfa.BatchRunning
-	if err := s.UpdateBatch(ctx, b, mfa.BatchPlanned); err != nil {
-		t.Fatal(err)
+	for _, next := range []mfa.BatchState{mfa.BatchPlanned, mfa.BatchRunning} {
+		from := b.State
+		b.State = next
+		if err := s.UpdateBatch(ctx, b, from); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, s.AddBatchItems(ctx, "B-ADD", pendingItems("B-ADD", 9000, 9000)), mfa.EConflict, "add to a batch "+string(next))
+		wantCounts(t, s, "B-ADD", mfa.BatchCounts{Pending: 2504, Skipped: 1})
 	}
-	wantCode(t, s.AddBatchItems(ctx, "B-ADD", pendingItems("B-ADD", 9000, 9000)), mfa.EConflict, "add to a running batch")
-	wantCounts(t, s, "B-ADD", mfa.BatchCounts{Pending: 2504, Skipped: 1})
 }
 
 // testBatchPaging: pages of items in seq order, each batch's own.

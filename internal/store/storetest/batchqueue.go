@@ -20,7 +20,7 @@ func testBatchClaims(t *testing.T, s Store, _ *Clock) {
 	if err := closeBatch(s, "B-OTHER"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateBatch(ctx, plannedBatch("B-Q", base)); err != nil {
+	if err := s.CreateBatch(ctx, planningBatch("B-Q", base)); err != nil {
 		t.Fatal(err)
 	}
 	items := pendingItems("B-Q", 1, 10)

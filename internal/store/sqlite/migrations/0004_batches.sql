@@ -6,14 +6,15 @@
 CREATE TABLE batches (
     id         TEXT PRIMARY KEY,
     state      TEXT NOT NULL,
+    -- 1 while the batch is open (mfa.BatchState.Open), NULL once it ended.
+    is_open    INTEGER CHECK (is_open = 1),
     created_at INTEGER NOT NULL,
     data       TEXT NOT NULL
 );
 CREATE INDEX batches_created ON batches (created_at);
--- One open batch (planned, running or paused) at a time, tenant-wide: every
--- open batch has the same key in this index.
-CREATE UNIQUE INDEX batches_one_open ON batches ((1))
-    WHERE state IN ('planned', 'running', 'paused');
+-- One open batch at a time, tenant-wide: a second 1 is refused, and NULLs
+-- (ended batches) never collide.
+CREATE UNIQUE INDEX batches_one_open ON batches (is_open);
 
 CREATE TABLE batch_items (
     batch_id    TEXT NOT NULL REFERENCES batches (id),
