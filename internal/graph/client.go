@@ -101,7 +101,7 @@ func newDirectory(base string, auth authentication.AuthenticationProvider, hc *h
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       100 * time.Second,
 	}
-	var parent http.RoundTripper = khttp.GetDefaultTransport()
+	var parent http.RoundTripper = defaultTransport()
 	if hc != nil && hc.Transport != nil {
 		parent = hc.Transport
 	}
@@ -115,6 +115,26 @@ func newDirectory(base string, auth authentication.AuthenticationProvider, hc *h
 	}
 	adapter.SetBaseUrl(base + "/v1.0")
 	return &Directory{client: msgraphsdk.NewGraphServiceClient(adapter), adapter: adapter, base: base}, nil
+}
+
+// maxIdlePerHost is how many idle connections to Graph are kept. Over
+// HTTP/2, which Graph speaks, every request shares one connection; over
+// HTTP/1.1 (a proxy that does not speak HTTP/2, or the fake Graph) the
+// net/http default of 2 would make the concurrent lookups of a privilege
+// check and the workers of an incident reset open and close a connection
+// for nearly every request.
+const maxIdlePerHost = 64
+
+// defaultTransport is the SDK's default transport (HTTP/2 attempted),
+// keeping maxIdlePerHost idle connections.
+func defaultTransport() http.RoundTripper {
+	t, ok := khttp.GetDefaultTransport().(*http.Transport)
+	if !ok {
+		return khttp.GetDefaultTransport()
+	}
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, maxIdlePerHost)
+	return t
 }
 
 // middlewares is the SDK's default pipeline in a fixed order, with two

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -185,5 +186,31 @@ func TestEachGroupMemberFailures(t *testing.T) {
 	}
 	if err := d.EachGroupMember(ctx, "0d1e2f30-0000-4000-8000-0000000000ff", func(mfa.User) error { return nil }); mfa.Code(err) != mfa.ENotFound {
 		t.Fatalf("missing group: %v", err)
+	}
+}
+
+// A member reads as the same mfa.User as FindUser gives (the listing
+// decodes its pages itself): guests, external members, disabled accounts,
+// mail and job included.
+func TestEachGroupMemberReadsUsersAsFindUser(t *testing.T) {
+	tenant := graphfake.DemoTenant()
+	ids := []string{graphfake.DemoAliceID, graphfake.DemoGuestID, graphfake.DemoExternalID, graphfake.DemoDisabledID, graphfake.DemoNoMethodsID}
+	tenant.Groups = append(tenant.Groups, graphfake.Group{ID: "0d1e2f30-0000-4000-8000-0000000000c2", DisplayName: "Mixed", Members: ids})
+	_, d := newEnv(t, graphfake.Options{Tenant: tenant})
+	got := map[string]mfa.User{}
+	if err := d.EachGroupMember(ctx, "0d1e2f30-0000-4000-8000-0000000000c2", func(u mfa.User) error { got[u.ID] = u; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		want, err := d.FindUser(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := got[id]; !reflect.DeepEqual(g, want) {
+			t.Errorf("member %+v, FindUser %+v", g, want)
+		}
+	}
+	if !got[graphfake.DemoGuestID].Guest() || len(got[graphfake.DemoExternalID].Issuers) == 0 || got[graphfake.DemoDisabledID].AccountEnabled {
+		t.Fatalf("%+v", got)
 	}
 }

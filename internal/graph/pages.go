@@ -58,8 +58,9 @@ func query(path string, kv ...string) string {
 	return path + "?" + strings.ReplaceAll(v.Encode(), "+", "%20")
 }
 
-// send sends a request to an absolute URL and returns the raw body.
-func (d *Directory) send(ctx context.Context, method abstractions.HttpMethod, abs string, body []byte) ([]byte, error) {
+// send sends a request to an absolute URL and returns the raw body; header
+// holds extra request headers as name, value pairs.
+func (d *Directory) send(ctx context.Context, method abstractions.HttpMethod, abs string, body []byte, header ...string) ([]byte, error) {
 	u, err := url.Parse(abs)
 	if err != nil {
 		return nil, err
@@ -68,6 +69,9 @@ func (d *Directory) send(ctx context.Context, method abstractions.HttpMethod, ab
 	ri.Method = method
 	ri.SetUri(*u)
 	ri.Headers.TryAdd("Accept", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		ri.Headers.TryAdd(header[i], header[i+1])
+	}
 	if body != nil {
 		ri.Content = body
 		ri.Headers.TryAdd("Content-Type", "application/json")

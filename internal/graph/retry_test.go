@@ -2,9 +2,11 @@ package graph_test
 
 import (
 	"bytes"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -222,5 +224,40 @@ func TestUnretriedThrottledWriteIsReported(t *testing.T) {
 	}
 	if n != 1 || s.Count("POST", "/users/*/authentication/temporaryAccessPassMethods") != 1 {
 		t.Fatalf("%d reports, %d attempts", n, s.Count("POST", "/users/*/authentication/temporaryAccessPassMethods"))
+	}
+}
+
+// TestConcurrentCallsReuseConnections: over HTTP/1.1 (the fake; a proxy
+// without HTTP/2), rounds of concurrent calls — a privilege check's, an
+// incident's workers' — reuse their connections instead of opening new
+// ones every round.
+func TestConcurrentCallsReuseConnections(t *testing.T) {
+	fake := graphfake.NewUnstarted(graphfake.Options{Tenant: graphfake.DemoTenant()})
+	var opened atomic.Int64
+	ts := httptest.NewUnstartedServer(fake.Handler())
+	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	ts.Start()
+	t.Cleanup(ts.Close)
+	d, err := graph.NewAnonymous(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				if _, err := d.ListMethods(ctx, graphfake.DemoBobID); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := opened.Load(); n > 40 {
+		t.Fatalf("100 calls in rounds of 20 opened %d connections", n)
 	}
 }
