@@ -78,8 +78,11 @@ type IDRef struct {
 // so the tenant check fails closed.
 func (a *Activity) UnmarshalJSON(b []byte) error {
 	var p activityFields
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	if !decodeActivity(b, (*Activity)(&p)) {
+		p = activityFields{}
+		if err := json.Unmarshal(b, &p); err != nil {
+			return err
+		}
 	}
 	*a = Activity(p)
 	a.parseTeams()
@@ -93,7 +96,8 @@ type activityFields Activity
 // parseTeams sets Teams from ChannelData.
 func (a *Activity) parseTeams() {
 	a.Teams = TeamsChannelData{}
-	if len(a.ChannelData) > 0 && a.ChannelData[0] == '{' {
+	if len(a.ChannelData) > 0 && a.ChannelData[0] == '{' && !decodeTeams(a.ChannelData, &a.Teams) {
+		a.Teams = TeamsChannelData{}
 		_ = json.Unmarshal(a.ChannelData, &a.Teams)
 	}
 }
@@ -127,17 +131,22 @@ func Decode(r io.Reader, limit int64) (*Activity, error) {
 	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("decode activity: read body: %w", err)
 	}
-	// encoding/json copies what it keeps (strings, RawMessage), so the
-	// buffer is reused for the next body.
+	// Both decoders copy what they keep (strings, raw JSON), so the buffer
+	// is reused for the next body.
 	body := buf.Bytes()
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("decode activity: %w (limit %d bytes)", ErrBodyTooLarge, limit)
 	}
-	// One pass of encoding/json over the body (a Decoder and UnmarshalJSON
-	// would scan it twice); Unmarshal refuses data after the activity.
+	// The activity is read without reflection when it can be; anything
+	// that decoder is not sure of (including every malformed body) is
+	// decoded by encoding/json, in one pass (a Decoder and UnmarshalJSON
+	// would scan it twice), which refuses data after the activity.
 	var act Activity
-	if err := json.Unmarshal(body, (*activityFields)(&act)); err != nil {
-		return nil, fmt.Errorf("decode activity: malformed JSON: %w", err)
+	if !decodeActivity(body, &act) {
+		act = Activity{}
+		if err := json.Unmarshal(body, (*activityFields)(&act)); err != nil {
+			return nil, fmt.Errorf("decode activity: malformed JSON: %w", err)
+		}
 	}
 	act.parseTeams()
 	if act.Type == "" {
@@ -193,14 +202,23 @@ type Entity struct {
 
 // UnmarshalJSON keeps the raw entity and reads the mention fields.
 func (e *Entity) UnmarshalJSON(b []byte) error {
+	e.decode(b)
+	return nil
+}
+
+// decode sets the entity from its JSON: the mention fields read without
+// reflection when they can be, else by encoding/json; an entity of
+// another shape (json.Unmarshal fails) is kept raw and ignored.
+func (e *Entity) decode(b []byte) {
 	var m schema.Mention
-	if err := json.Unmarshal(b, &m); err != nil {
-		// An entity of an unknown shape is kept raw and ignored.
+	if !decodeMention(b, &m) {
 		m = schema.Mention{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			m = schema.Mention{}
+		}
 	}
 	e.Type, e.Mentioned, e.Text = m.Type, m.Mentioned, m.Text
 	e.Raw = append(json.RawMessage(nil), b...)
-	return nil
 }
 
 // MarshalJSON writes the raw entity if there is one, else a mention-shaped

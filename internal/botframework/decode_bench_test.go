@@ -25,3 +25,15 @@ func BenchmarkDecodeHelp(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeHelpReflect is the same activity decoded by encoding/json
+// alone (refDecode, what Decode did before the reflection-free decoder).
+func BenchmarkDecodeHelpReflect(b *testing.B) {
+	body := []byte(helpActivity)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := refDecode(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
