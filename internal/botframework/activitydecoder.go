@@ -217,3 +217,20 @@ func decodeMention(b []byte, m *schema.Mention) bool {
 	p := jsonParser{b: b}
 	return p.mentionInto(m) && p.atEnd()
 }
+
+// decodeResourceResponse parses the connector's answer to a new activity
+// into rr and reports whether it could; false leaves it to encoding/json
+// (rr is then zero).
+func decodeResourceResponse(b []byte, rr *schema.ResourceResponse) bool {
+	p := jsonParser{b: b}
+	ok := p.structInto(func(key foldedKey) bool {
+		if string(key.b[:key.n]) == "id" {
+			return p.stringInto(&rr.ID)
+		}
+		return p.skip(0)
+	}) && p.atEnd()
+	if !ok {
+		*rr = schema.ResourceResponse{}
+	}
+	return ok
+}

@@ -336,3 +336,23 @@ func fuzzCorpus(tb testing.TB, target string) [][]byte {
 	}
 	return out
 }
+
+// FuzzResourceResponseAgrees: the connector's answer decodes as
+// encoding/json decodes it, or is left to it.
+func FuzzResourceResponseAgrees(f *testing.F) {
+	for _, s := range []string{`{"id":"1:abc"}`, `{"id":"a","ID":"b","x":[1,{}]}`, `{"id":null}`, `null`, `{}`, ` {"id":"x"} `,
+		`{"id":1}`, `{"id":"x"}x`, `[]`, `{"\u0069d":"x"}`, `{"id":"\ud83d\ude00\u0000"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var got, want schema.ResourceResponse
+		werr := json.Unmarshal(b, &want)
+		if decodeResourceResponse(b, &got) {
+			if werr != nil || got != want {
+				t.Fatalf("%q: got %+v, want %+v (%v)", b, got, want, werr)
+			}
+		} else if got != (schema.ResourceResponse{}) {
+			t.Fatalf("%q: left to encoding/json with %+v set", b, got)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -46,6 +47,8 @@ type Connector struct {
 	baseDelay   time.Duration
 	maxDelay    time.Duration
 	log         *slog.Logger
+	// validURL is the last service URL endpoint found valid.
+	validURL atomic.Pointer[string]
 }
 
 // NewConnector returns a Connector.
@@ -165,24 +168,42 @@ func (c *Connector) CreateConversation(ctx context.Context, serviceURL string, p
 // Bot Framework SDKs do (encodeURIComponent), so ":" "@" ";" "=" and "/" in
 // ids such as "19:…@thread.skype;messageid=1" stay inside one segment.
 func EscapeID(id string) string {
-	var b strings.Builder
+	const hex = "0123456789ABCDEF"
+	n := 0
 	for i := 0; i < len(id); i++ {
-		ch := id[i]
-		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
-			strings.IndexByte("-_.!~*'()", ch) >= 0 {
-			b.WriteByte(ch)
-			continue
+		if !unreservedInID(id[i]) {
+			n++
 		}
-		fmt.Fprintf(&b, "%%%02X", ch)
 	}
-	return b.String()
+	if n == 0 {
+		return id
+	}
+	b := make([]byte, 0, len(id)+2*n)
+	for i := 0; i < len(id); i++ {
+		if ch := id[i]; unreservedInID(ch) {
+			b = append(b, ch)
+		} else {
+			b = append(b, '%', hex[ch>>4], hex[ch&0xF])
+		}
+	}
+	return string(b)
 }
 
-// endpoint joins a service URL and an escaped path.
-func endpoint(serviceURL, escapedPath string) (string, error) {
-	u, err := url.Parse(serviceURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("invalid service URL %q", serviceURL)
+// unreservedInID reports whether encodeURIComponent leaves ch as it is.
+func unreservedInID(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
+		strings.IndexByte("-_.!~*'()", ch) >= 0
+}
+
+// endpoint joins a service URL and an escaped path. The last service URL
+// found valid is remembered: every reply goes to the same one or two.
+func (c *Connector) endpoint(serviceURL, escapedPath string) (string, error) {
+	if last := c.validURL.Load(); last == nil || *last != serviceURL {
+		u, err := url.Parse(serviceURL)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return "", fmt.Errorf("invalid service URL %q", serviceURL)
+		}
+		c.validURL.Store(&serviceURL)
 	}
 	return strings.TrimSuffix(serviceURL, "/") + escapedPath, nil
 }
@@ -195,7 +216,7 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 	if c.tokens == nil {
 		return &ConnectorError{Op: op, Err: errors.New("connector has no token source")}
 	}
-	u, err := endpoint(serviceURL, escapedPath)
+	u, err := c.endpoint(serviceURL, escapedPath)
 	if err != nil {
 		return &ConnectorError{Op: op, Err: err}
 	}
@@ -247,11 +268,17 @@ func (c *Connector) once(ctx context.Context, method, u string, body []byte) (*h
 
 func decodeAnswer(op string, resp *http.Response, out any) error {
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	if err != nil {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer putBodyBuffer(buf)
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes)); err != nil {
 		return &ConnectorError{Op: op, Status: resp.StatusCode, Err: fmt.Errorf("read answer: %w", err)}
 	}
+	// Both decoders copy what they keep: the buffer is reused.
+	b := buf.Bytes()
 	if out == nil || len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	if rr, ok := out.(*schema.ResourceResponse); ok && decodeResourceResponse(b, rr) {
 		return nil
 	}
 	if err := json.Unmarshal(b, out); err != nil {

@@ -250,6 +250,21 @@ func TestConnectorRefusesBadServiceURL(t *testing.T) {
 	}
 }
 
+// The service URL found valid for one call does not make another valid.
+func TestConnectorRefusesBadServiceURLAfterGoodOne(t *testing.T) {
+	ch := channeltest.New(t, channeltest.Config{})
+	conn := ch.Connector()
+	for _, u := range []string{ch.URL, "ftp://x", ch.URL, "/relative", "http://", ch.URL + "\x7f", ch.URL} {
+		_, err := conn.SendToConversation(context.Background(), u, "a:1", &botframework.Activity{Type: "message"})
+		if (err == nil) != (u == ch.URL) {
+			t.Fatalf("service URL %q: err = %v", u, err)
+		}
+	}
+	if len(ch.Sent()) != 3 {
+		t.Fatalf("sent %d activities, want 3", len(ch.Sent()))
+	}
+}
+
 func TestConnectorRefusesNilActivity(t *testing.T) {
 	ch := channeltest.New(t, channeltest.Config{})
 	if _, err := ch.Connector().SendToConversation(context.Background(), ch.URL, "a:1", nil); err == nil {
