@@ -182,7 +182,7 @@ func (p *jsonParser) entitiesInto(dst *[]Entity) bool {
 	default:
 		return false
 	}
-	out := make([]Entity, 0, 4)
+	var out []Entity
 	ok := p.array(func() bool {
 		v, ok := p.value()
 		if ok {
@@ -192,6 +192,9 @@ func (p *jsonParser) entitiesInto(dst *[]Entity) bool {
 		}
 		return ok
 	})
+	if out == nil {
+		out = []Entity{} // encoding/json's empty slice is not nil
+	}
 	*dst = out
 	return ok
 }

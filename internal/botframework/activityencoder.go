@@ -14,7 +14,10 @@ import (
 // rare in replies and are each written by json.Marshal, which gives the
 // same bytes as inside the activity. TestAppendActivityMatchesMarshal and
 // FuzzAppendActivityMatchesMarshal hold it to json.Marshal.
-func appendActivity(dst []byte, a *Activity) ([]byte, error) {
+//
+// A replyToID is written when a has no ReplyToID of its own, as if a's
+// were set to it.
+func appendActivity(dst []byte, a *Activity, replyToID string) ([]byte, error) {
 	w := objectWriter{b: append(dst, '{')}
 	w.str("type", a.Type)
 	w.str("id", a.ID)
@@ -51,7 +54,10 @@ func appendActivity(dst []byte, a *Activity) ([]byte, error) {
 	if a.ChannelData != nil {
 		w.marshal("channelData", a.ChannelData)
 	}
-	w.str("replyToId", a.ReplyToID)
+	if a.ReplyToID != "" {
+		replyToID = a.ReplyToID
+	}
+	w.str("replyToId", replyToID)
 	w.str("name", a.Name)
 	if a.Value != nil {
 		w.marshal("value", a.Value)

@@ -10,20 +10,31 @@ import (
 )
 
 // checkEncodes fails unless appendActivity writes what json.Marshal writes
-// for a, or fails where it fails.
+// for a, or fails where it fails; and, given a replyToID, what json.Marshal
+// writes for a copy of a with its empty ReplyToID set to it.
 func checkEncodes(t *testing.T, a *Activity) {
 	t.Helper()
-	want, werr := json.Marshal(a)
-	got, gerr := appendActivity(nil, a)
-	if (gerr != nil) != (werr != nil) {
-		t.Fatalf("appendActivity error %v, json.Marshal error %v for %#v", gerr, werr, a)
-	}
-	if werr == nil && !bytes.Equal(got, want) {
-		t.Fatalf("appendActivity differs from json.Marshal:\n got %s\nwant %s", got, want)
-	}
-	body, err := encodeBody(a)
-	if werr == nil && (err != nil || !bytes.Equal(body, want)) {
-		t.Fatalf("encodeBody differs from json.Marshal (%v):\n got %s\nwant %s", err, body, want)
+	for _, replyToID := range []string{"", "1:reply <&>"} {
+		cp := *a
+		if cp.ReplyToID == "" {
+			cp.ReplyToID = replyToID
+		}
+		want, werr := json.Marshal(&cp)
+		got, gerr := appendActivity(nil, a, replyToID)
+		if (gerr != nil) != (werr != nil) {
+			t.Fatalf("appendActivity error %v, json.Marshal error %v for %#v", gerr, werr, a)
+		}
+		if werr == nil && !bytes.Equal(got, want) {
+			t.Fatalf("appendActivity differs from json.Marshal:\n got %s\nwant %s", got, want)
+		}
+		var in any = a
+		if replyToID != "" {
+			in = replyBody{act: a, replyToID: replyToID}
+		}
+		body, err := encodeBody(in)
+		if werr == nil && (err != nil || !bytes.Equal(body, want)) {
+			t.Fatalf("encodeBody differs from json.Marshal (%v):\n got %s\nwant %s", err, body, want)
+		}
 	}
 }
 

@@ -49,6 +49,8 @@ type Connector struct {
 	log         *slog.Logger
 	// validURL is the last service URL endpoint found valid.
 	validURL atomic.Pointer[string]
+	// bearer is the last token's Authorization header.
+	bearer atomic.Pointer[bearer]
 }
 
 // NewConnector returns a Connector.
@@ -97,14 +99,14 @@ func (c *Connector) ReplyToActivity(ctx context.Context, serviceURL, conversatio
 	if replyToID == "" {
 		return "", errors.New("reply to activity: empty replyToId")
 	}
-	if act != nil && act.ReplyToID == "" {
-		cp := *act
-		cp.ReplyToID = replyToID
-		act = &cp
-	}
 	p := "/v3/conversations/" + EscapeID(conversationID) + "/activities/" + EscapeID(replyToID)
 	var rr schema.ResourceResponse
-	err := c.do(ctx, "reply to activity", http.MethodPost, serviceURL, p, act, &rr)
+	// The body carries replyToID unless act has a replyToId of its own.
+	var in any = act
+	if act != nil && act.ReplyToID == "" {
+		in = replyBody{act: act, replyToID: replyToID}
+	}
+	err := c.do(ctx, "reply to activity", http.MethodPost, serviceURL, p, in, &rr)
 	return rr.ID, err
 }
 
@@ -213,6 +215,9 @@ func (c *Connector) do(ctx context.Context, op, method, serviceURL, escapedPath 
 	if a, ok := in.(*Activity); ok && a == nil {
 		return &ConnectorError{Op: op, Err: errors.New("no activity")}
 	}
+	if r, ok := in.(replyBody); ok && r.act == nil {
+		return &ConnectorError{Op: op, Err: errors.New("no activity")}
+	}
 	if c.tokens == nil {
 		return &ConnectorError{Op: op, Err: errors.New("connector has no token source")}
 	}
@@ -255,15 +260,40 @@ func (c *Connector) once(ctx context.Context, method, u string, body []byte) (*h
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	req.Header.Set("Accept", "application/json")
+	// The header values are shared between requests, which net/http only
+	// reads; the token rarely changes, so neither does its header.
+	req.Header["Authorization"] = c.authorization(token)
+	req.Header["Content-Type"] = contentTypeJSON
+	req.Header["Accept"] = acceptJSON
 	resp, err := c.client.Do(req)
 	if err != nil {
 		// url.Error names the URL and the cause; the token is only in a header.
 		return nil, err
 	}
 	return resp, nil
+}
+
+// Request header values shared by every call.
+var (
+	contentTypeJSON = []string{"application/json; charset=utf-8"}
+	acceptJSON      = []string{"application/json"}
+)
+
+// bearer is a token and its Authorization header value.
+type bearer struct {
+	token  string
+	header []string
+}
+
+// authorization returns the Authorization header value for token, kept
+// from the last call when the token is the same.
+func (c *Connector) authorization(token string) []string {
+	if b := c.bearer.Load(); b != nil && b.token == token {
+		return b.header
+	}
+	b := &bearer{token: token, header: []string{"Bearer " + token}}
+	c.bearer.Store(b)
+	return b.header
 }
 
 func decodeAnswer(op string, resp *http.Response, out any) error {

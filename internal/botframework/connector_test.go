@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,9 +29,13 @@ func TestConnectorSendReplyUpdate(t *testing.T) {
 	if err != nil || id1 == "" {
 		t.Fatalf("send: id %q, err %v", id1, err)
 	}
-	id2, err := conn.ReplyToActivity(ctx, ref.ServiceURL, ref.Conversation.ID, in.ID, ref.NewMessage("on it"))
+	reply := ref.NewMessage("on it")
+	id2, err := conn.ReplyToActivity(ctx, ref.ServiceURL, ref.Conversation.ID, in.ID, reply)
 	if err != nil || id2 == "" || id2 == id1 {
 		t.Fatalf("reply: id %q, err %v", id2, err)
+	}
+	if reply.ReplyToID != "" {
+		t.Fatalf("the caller's activity was changed: replyToId %q", reply.ReplyToID)
 	}
 	if err := conn.UpdateActivity(ctx, ref.ServiceURL, ref.Conversation.ID, id1, ref.NewMessage("done")); err != nil {
 		t.Fatal(err)
@@ -270,7 +278,49 @@ func TestConnectorRefusesNilActivity(t *testing.T) {
 	if _, err := ch.Connector().SendToConversation(context.Background(), ch.URL, "a:1", nil); err == nil {
 		t.Fatal("nil activity sent")
 	}
+	if _, err := ch.Connector().ReplyToActivity(context.Background(), ch.URL, "a:1", "1", nil); err == nil {
+		t.Fatal("nil activity sent as a reply")
+	}
 	if len(ch.Sent()) != 0 {
 		t.Fatal("channel received a nil activity")
+	}
+}
+
+// seqTokens gives its tokens in turn, the last one from then on.
+type seqTokens struct {
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (s *seqTokens) Token(context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.tokens[0]
+	if len(s.tokens) > 1 {
+		s.tokens = s.tokens[1:]
+	}
+	return t, nil
+}
+
+// Each call carries the token the source gives for it, when it changes too.
+func TestConnectorSendsCurrentToken(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("Authorization")+" "+r.Header.Get("Content-Type"))
+		mu.Unlock()
+		_, _ = w.Write([]byte(`{"id":"1"}`))
+	}))
+	defer srv.Close()
+	conn := botframework.NewConnector(botframework.ConnectorConfig{Tokens: &seqTokens{tokens: []string{"a", "a", "b", "a"}}})
+	for range 5 {
+		if _, err := conn.ReplyToActivity(context.Background(), srv.URL, "a:1", "1", &botframework.Activity{Type: "message"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const ct = " application/json; charset=utf-8"
+	if want := []string{"Bearer a" + ct, "Bearer a" + ct, "Bearer b" + ct, "Bearer a" + ct, "Bearer a" + ct}; !slices.Equal(seen, want) {
+		t.Fatalf("Authorization headers %q, want %q", seen, want)
 	}
 }

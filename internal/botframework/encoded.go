@@ -35,6 +35,10 @@ func (e EncodedJSON) Bytes() []byte { return e.b }
 // activity is written by appendActivity, which copies EncodedJSON content
 // as it is; anything else goes through json.Marshal.
 func encodeBody(in any) ([]byte, error) {
+	replyToID := ""
+	if r, ok := in.(replyBody); ok {
+		in, replyToID = r.act, r.replyToID
+	}
 	a, ok := in.(*Activity)
 	if !ok {
 		return json.Marshal(in)
@@ -45,5 +49,13 @@ func encodeBody(in any) ([]byte, error) {
 			size += len(e.b) + 64
 		}
 	}
-	return appendActivity(make([]byte, 0, size), a)
+	return appendActivity(make([]byte, 0, size), a, replyToID)
+}
+
+// replyBody is an activity sent as a reply: its JSON carries replyToID
+// when the activity has no replyToId of its own, so that the caller's
+// activity is neither changed nor copied.
+type replyBody struct {
+	act       *Activity
+	replyToID string
 }
