@@ -202,8 +202,10 @@ var (
 // clean turns Teams message text into plain words: leftover <at> mentions
 // and HTML tags go, entities are decoded, whitespace collapses.
 func clean(text string) []string {
-	text = atTagPattern.ReplaceAllString(text, " ")
-	text = htmlTag.ReplaceAllString(text, " ")
+	if strings.IndexByte(text, '<') >= 0 { // both patterns start with '<'
+		text = atTagPattern.ReplaceAllString(text, " ")
+		text = htmlTag.ReplaceAllString(text, " ")
+	}
 	text = html.UnescapeString(text)
 	text = strings.ReplaceAll(text, "\u00a0", " ")
 	return strings.Fields(text)
@@ -225,19 +227,33 @@ func Parse(text string) (Command, error) {
 	// The longest verb that starts the text wins: "reset mfa group" over
 	// "reset mfa".
 	var match *spec
+	matchN := 0
 	for i, sp := range commands {
-		n := len(strings.Fields(string(sp.Verb)))
-		if len(lower) >= n && strings.Join(lower[:n], " ") == string(sp.Verb) && (match == nil || n > len(strings.Fields(string(match.Verb)))) {
-			match = &commands[i]
+		if n, ok := startsWithVerb(lower, sp.Verb); ok && (match == nil || n > matchN) {
+			match, matchN = &commands[i], n
 		}
 	}
 	if match != nil {
-		return match.parse(words[len(strings.Fields(string(match.Verb))):])
+		return match.parse(words[matchN:])
 	}
 	if lower[0] == "?" {
 		return Command{Verb: CmdHelp}, nil
 	}
 	return Command{}, &UnknownError{Input: strings.Join(words, " "), Suggestion: Suggest(strings.Join(lower, " "))}
+}
+
+// startsWithVerb reports whether words begin with the words of v (one
+// space apart), and how many words that is.
+func startsWithVerb(words []string, v Verb) (int, bool) {
+	n := 0
+	for rest := string(v); rest != ""; n++ {
+		var w string
+		w, rest, _ = strings.Cut(rest, " ")
+		if n >= len(words) || words[n] != w {
+			return 0, false
+		}
+	}
+	return n, true
 }
 
 // userArg parses a command that takes one user.

@@ -174,6 +174,14 @@ func (w *objectWriter) attachment(at schema.Attachment) {
 	w.b = append(in.b, '}')
 }
 
+// jsonSafe holds the ASCII bytes encoding/json writes as they are.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString appends s quoted as encoding/json writes strings: ", \
 // and the control characters escaped (\b \f \n \r \t by name), <, > and &
 // as \u003c, \u003e and \u0026, U+2028 and U+2029 escaped, and each byte
@@ -184,7 +192,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}

@@ -64,6 +64,10 @@ func (p *jsonParser) str() (s []byte, plain, ok bool) {
 	start := i
 	plain = true
 	for i < len(b) {
+		if plainByte[b[i]] {
+			i++
+			continue
+		}
 		c := b[i]
 		switch {
 		case c == '"':
@@ -87,15 +91,22 @@ func (p *jsonParser) str() (s []byte, plain, ok bool) {
 			}
 		case c < 0x20:
 			return nil, false, false
-		case c >= utf8.RuneSelf:
+		default: // c >= utf8.RuneSelf
 			plain = false
-			i++
-		default:
 			i++
 		}
 	}
 	return nil, false, false
 }
+
+// plainByte holds the bytes a plain string is made of: printable ASCII
+// but the quote and the backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // number consumes a number at p.i: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 func (p *jsonParser) number() bool {
