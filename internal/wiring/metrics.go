@@ -32,3 +32,15 @@ func (c *countingNotifier) RequestChanged(ctx context.Context, r *mfa.Request) {
 	}
 	c.Notifier.RequestChanged(ctx, r)
 }
+
+// BatchChanged passes an incident reset's change on to the wrapped
+// notifier when it follows incident resets (the bot does): the service
+// finds BatchChanged on the notifier it was given, so a wrapper that hid
+// it would leave every incident reset card as first posted.
+func (c *countingNotifier) BatchChanged(ctx context.Context, st *mfa.BatchStatus) {
+	if bn, ok := c.Notifier.(mfa.BatchNotifier); ok {
+		bn.BatchChanged(ctx, st)
+	}
+}
+
+var _ mfa.BatchNotifier = (*countingNotifier)(nil)
