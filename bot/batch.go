@@ -232,7 +232,7 @@ func batchCardRef(act *botframework.Activity, actor mfa.Actor, role string) bots
 // viewer's own view in a personal chat (as stored with the card), the base
 // card (and Teams' refresh) elsewhere.
 func (b *Messenger) batchCardFor(ctx context.Context, st *mfa.BatchStatus, c botstate.Card) cards.Card {
-	v := cards.BatchView{Role: cards.ViewBase}
+	v := cards.BatchView{Role: cards.ViewBase, Viewer: c.Viewer}
 	switch {
 	case c.Viewer == "":
 	case c.Role == botstate.RoleApprover:

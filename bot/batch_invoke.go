@@ -80,7 +80,7 @@ func (b *Bot) batchAction(ctx context.Context, act *botframework.Activity, actor
 	if act.From.ID != "" {
 		b.rememberRole(ctx, actor.ID, act.From.ID, access.Approver)
 	}
-	v := cards.BatchView{Role: batchRole(st.Batch, access), Notice: notice, NoticeStyle: style}
+	v := cards.BatchView{Role: batchRole(st.Batch, access), Notice: notice, NoticeStyle: style, Viewer: actor.ID}
 	if notice == "" {
 		v.NoticeStyle = ""
 	}

@@ -194,8 +194,11 @@ func TestIncidentResetTwoApprovalsFillTheSlotsAndStartIt(t *testing.T) {
 
 	one := h.batchClick(approver, cards.VerbBatchApprove, id, "INC-4711")
 	if !contains(one, "You approved this incident reset") || !contains(one, "Approver 1: Ada Approver") || !contains(one, "Approver 2: nobody yet") ||
-		!contains(one, "Waiting for approvals (1 of 2)") {
+		!contains(one, "Waiting for approvals (1 of 2)") || !slices.Equal(verbs(one), []string{cards.VerbBatchCancel}) {
 		t.Fatalf("first approver's card %s", cardJSON(one))
+	}
+	if c := h.current(h.batchCopy(approver, id)); !slices.Equal(verbs(c), []string{cards.VerbBatchCancel}) || contains(c, `"id":"ticket"`) {
+		t.Fatalf("the first approver's own copy still asks for their approval: %s", cardJSON(c))
 	}
 	for _, s := range []*channeltest.Sent{&mine, h.batchCopy(approver2, id)} {
 		if c := h.current(s); !contains(c, "Approver 1: Ada Approver") || !contains(c, "INC-4711") {

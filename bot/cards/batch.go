@@ -49,6 +49,10 @@ type BatchView struct {
 	// RefreshUserIDs are the Teams user ids whose view Teams refreshes on
 	// its own while the batch is open (at most 60).
 	RefreshUserIDs []string
+	// Viewer is the Entra object id of the one person the card is for
+	// (a personal chat, an action's answer), empty for a shared card: an
+	// approver who has approved is not asked again.
+	Viewer string
 }
 
 // BatchExportCommand is the command that exports one line per user of a
@@ -88,9 +92,14 @@ func Batch(st *mfa.BatchStatus, v BatchView) Card {
 		body = append(body, approvalSlots(b)...)
 		switch v.Role {
 		case ViewApprover:
-			body = append(body, ticketInput(b)...)
+			if a := approvalOf(b, v.Viewer); a != nil {
+				body = append(body, text("You approved this incident reset, naming incident "+a.Ticket+". Another approver must approve it too.", subtle, small))
+			} else {
+				body = append(body, ticketInput(b)...)
+				actions = append(actions,
+					batchAction("Approve", VerbBatchApprove, b.ID, func(e element) { e["style"] = "positive"; e["associatedInputs"] = "auto" }))
+			}
 			actions = append(actions,
-				batchAction("Approve", VerbBatchApprove, b.ID, func(e element) { e["style"] = "positive"; e["associatedInputs"] = "auto" }),
 				batchAction("Cancel incident reset", VerbBatchCancel, b.ID, func(e element) { e["style"] = "destructive"; e["associatedInputs"] = "none" }))
 		case ViewRequester:
 			body = append(body, text("You asked for this incident reset; two other people in the approver group must approve it, each naming the incident.", subtle, small))
@@ -236,6 +245,16 @@ func approvalSlots(b *mfa.Batch) []element {
 	return out
 }
 
+// approvalOf is the viewer's approval of b, if they gave one.
+func approvalOf(b *mfa.Batch, viewer string) *mfa.BatchApproval {
+	for i, a := range b.Approvals {
+		if mfa.SameID(a.Approver.ID, viewer) {
+			return &b.Approvals[i]
+		}
+	}
+	return nil
+}
+
 // ticketInput is what an approver fills to approve.
 func ticketInput(b *mfa.Batch) []element {
 	in := element{"type": "Input.Text", "id": InputTicket, "label": "Incident (ticket) you approve this for", "isRequired": true,
@@ -352,7 +371,7 @@ func progressBar(c mfa.BatchCounts, planSkipped int) element {
 		if n <= 0 {
 			return
 		}
-		cols = append(cols, element{"type": "Column", "width": n, "style": style, "minHeight": "10px", "items": []element{}})
+		cols = append(cols, element{"type": "Column", "width": n, "style": style, "minHeight": "10px", "spacing": "None", "items": []element{}})
 	}
 	add(c.Done, "good")
 	add(c.Partial, "warning")

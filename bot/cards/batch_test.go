@@ -55,6 +55,7 @@ func batchGoldenCases() map[string]Card {
 	return map[string]Card{
 		"batch_planning":       BatchPlanning("B-7K3QW9", "group Phished users"),
 		"batch_plan_approver":  Batch(&mfa.BatchStatus{Batch: plannedBatch(), At: t0.Add(5 * time.Minute)}, BatchView{Role: ViewApprover, RefreshUserIDs: refreshIDs}),
+		"batch_plan_approved":  Batch(&mfa.BatchStatus{Batch: plannedBatch(), At: t0.Add(5 * time.Minute)}, BatchView{Role: ViewApprover, Viewer: mfatest.ApproverID}),
 		"batch_plan_requester": Batch(&mfa.BatchStatus{Batch: plannedBatch(), At: t0.Add(5 * time.Minute)}, BatchView{Role: ViewRequester, RefreshUserIDs: refreshIDs}),
 		"batch_progress":       Batch(runningStatus(), BatchView{Role: ViewApprover}),
 		"batch_paused":         Batch(paused, BatchView{Role: ViewApprover}),
@@ -78,6 +79,10 @@ func TestBatchCardsSayWhatTheBriefAsks(t *testing.T) {
 	}
 	if got := actionVerbs(cs["batch_plan_approver"]); fmt.Sprint(got) != "[batch_approve batch_cancel]" {
 		t.Errorf("approver's plan card actions %v", got)
+	}
+	if got := actionVerbs(cs["batch_plan_approved"]); fmt.Sprint(got) != "[batch_cancel]" || strings.Contains(cardText(cs["batch_plan_approved"]), `"id":"ticket"`) ||
+		!strings.Contains(cardText(cs["batch_plan_approved"]), "You approved this incident reset, naming incident INC-4711") {
+		t.Errorf("the first approver's own card asks them again: %v", got)
 	}
 	if got := actionVerbs(cs["batch_plan_requester"]); fmt.Sprint(got) != "[batch_cancel]" || strings.Contains(cardText(cs["batch_plan_requester"]), `"id":"ticket"`) {
 		t.Errorf("requester's plan card actions %v, or it asks for a ticket", got)
