@@ -38,12 +38,12 @@ function freePort() {
   });
 }
 
-// startDemo runs `mfabot demo` in its own process group and resolves with
-// the two Playground URLs it prints.
-async function startDemo(ports, db) {
+// startDemo runs `mfabot demo` (with extra flags, if any) in its own
+// process group and resolves with the three Playground URLs it prints.
+async function startDemo(ports, db, flags = []) {
   const [cmd, args] = process.env.MFABOT_BIN
-    ? [process.env.MFABOT_BIN, ['demo']]
-    : ['go', ['run', '-tags', 'demo', './cmd/mfabot', 'demo']];
+    ? [process.env.MFABOT_BIN, ['demo', ...flags]]
+    : ['go', ['run', '-tags', 'demo', './cmd/mfabot', 'demo', ...flags]];
   const child = spawn(cmd, args, {
     cwd: root,
     detached: true, // own process group: go run's child and node die with it
@@ -101,11 +101,11 @@ const card = (page) => page.locator('.ac-adaptiveCard').filter({ hasText: `MFA r
 // demoWithBrowser starts the demo on free ports and a headless Chromium with
 // a profile of its own; both stop, and their folder goes, when the test ends
 // (or the process exits).
-async function demoWithBrowser(t) {
+async function demoWithBrowser(t, flags = []) {
   fs.mkdirSync(artifacts, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mfabot-e2e-'));
   const ports = { bot: await freePort(), agent: await freePort(), approver: await freePort(), approver2: await freePort() };
-  const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'));
+  const demo = await startDemo(ports, path.join(tmp, 'mfabot.db'), flags);
   let context;
   const killer = () => { try { process.kill(-demo.child.pid, 'SIGKILL'); } catch { /* gone */ } };
   process.once('exit', killer);
@@ -257,6 +257,93 @@ test('help and "Did you mean" show the argument names', { timeout: 150_000 }, as
     await shot(page, '00-did-you-mean.png');
   } catch (err) {
     await shot(page, 'failure-help.png').catch(() => {});
+    throw err;
+  }
+});
+
+// Incident mode on a small phished group: Hanna asks for the reset of the
+// whole group; the plan reaches Ada and Abe, who each approve naming the
+// incident; the cards show the progress, then the summary.
+const PHISHED = 'Phished users (incident demo)';
+const PHISHED_USERS = 60;
+const TICKET = 'INC-4711';
+
+// batchCard is the newest incident reset card on a page.
+const batchCard = (page) => page.locator('.ac-adaptiveCard').filter({ hasText: /Incident MFA reset B-/ }).last();
+
+test('incident reset of a group: plan, two approvers naming the incident, progress card, final card', { timeout: 175_000 }, async (t) => {
+  // A small group on a slow simulated Graph, so the reset runs long enough
+  // for a progress card between the start and the end.
+  const { urls, context } = await demoWithBrowser(t, ['--phished-users', String(PHISHED_USERS), '--graph-latency', '300ms']);
+  const pages = {};
+  try {
+    for (const who of ['agent', 'approver', 'approver2']) {
+      pages[who] = await context.newPage();
+      await pages[who].goto(urls[who]);
+    }
+    const agent = pages.agent;
+    await agent.bringToFront();
+    const compose = agent.locator('[role="textbox"][data-lexical-editor]');
+    await compose.click();
+    await agent.keyboard.type(`reset mfa group "${PHISHED}" AiTM phishing campaign of 26 Nov`);
+    await agent.keyboard.press('Enter');
+
+    // The answer comes at once and turns into the plan when it is made.
+    const plan = batchCard(agent);
+    await plan.waitFor();
+    await plan.getByText(new RegExp(`${PHISHED_USERS} users will have their MFA reset`)).first().waitFor({ timeout: 90_000 });
+    const planText = await plan.innerText();
+    const id = planText.match(/Incident MFA reset (B-[A-Z0-9]{6})/)[1];
+    assert.match(planText, /4 skipped/, 'the plan skips the admin, the eligible admin, the break-glass account and the guest');
+    assert.match(planText, /privileged/, 'the plan says why it skips');
+    assert.match(planText, /Approver 1: nobody yet/);
+    await shot(agent, '08-incident-plan.png');
+
+    // Each approver has the plan in their own chat, with the ticket input.
+    const approve = async (page, shotName, want) => {
+      await page.bringToFront();
+      const c = batchCard(page);
+      await c.getByRole('button', { name: 'Approve', exact: true }).waitFor({ timeout: 60_000 });
+      assert.match(await c.innerText(), /Hanna Helpdesk/, 'the approver sees who asked');
+      await c.getByRole('textbox').first().fill(TICKET);
+      await c.getByRole('button', { name: 'Approve', exact: true }).click();
+      await batchCard(page).getByText(want).first().waitFor();
+      await shot(page, shotName);
+    };
+    await approve(pages.approver, '09-incident-approver1.png', /You approved this incident reset/);
+    assert.match(await batchCard(pages.approver).innerText(), new RegExp(`Approver 1: Ada Approver, incident ${TICKET}`));
+    await approve(pages.approver2, '10-incident-approver2.png', /the incident reset is running/);
+
+    // The requester's card shows the progress, updated in place.
+    await agent.bringToFront();
+    const progress = batchCard(agent);
+    await progress.getByText(/\b[1-9]\d* of \d+ users finished/).first().waitFor({ timeout: 60_000 });
+    const progressText = await progress.innerText();
+    if (/Running/.test(progressText)) {
+      assert.match(progressText, /Remaining/);
+      assert.match(progressText, /users a minute/, 'the progress card shows the rate');
+      await shot(agent, '11-incident-progress.png');
+    } else {
+      assert.fail(`the reset ended before a progress card was seen: ${progressText}`);
+    }
+
+    // Every copy ends as the summary with the export command.
+    for (const [who, shotName] of [['agent', '12-incident-final.png'], ['approver', '13-incident-final-approver1.png']]) {
+      const page = pages[who];
+      await page.bringToFront();
+      const final = batchCard(page);
+      await final.getByText(/^Completed$/).first().waitFor({ timeout: 90_000 });
+      const finalText = await final.innerText();
+      assert.ok(finalText.includes(`mfabot audit export --batch ${id} --format csv`), `the final card gives the export command:\n${finalText}`);
+      assert.ok(finalText.includes(TICKET), 'the final card names the incident');
+      assert.match(finalText, /Ada Approver and Abe Approver/);
+      assert.equal(await final.getByRole('button').count(), 0, 'no button is left on the final card');
+      await shot(page, shotName);
+    }
+  } catch (err) {
+    for (const [who, page] of Object.entries(pages)) {
+      await shot(page, `failure-incident-${who}.png`).catch(() => {});
+    }
     throw err;
   }
 });
