@@ -77,6 +77,10 @@ type Batch struct {
 	// (they are sent after the batch ends, in groups, resumably).
 	Notified        int   `json:"notified,omitempty"`
 	NotifiedThrough int64 `json:"notifiedThrough,omitempty"`
+	// Version counts the stored batch's changes: UpdateBatch refuses a
+	// change made from an older read, so two approvers answering at once
+	// cannot write over each other.
+	Version int64 `json:"version"`
 }
 
 // Ticket is the incident the approvals named (the same for both).
@@ -219,13 +223,16 @@ type BatchStore interface {
 	// CreateBatch inserts a batch; EConflict when another batch is open
 	// (one open batch at a time, tenant-wide, atomically across replicas).
 	CreateBatch(ctx context.Context, b *Batch) error
-	// AddBatchItems inserts items of a planned batch in one atomic step;
+	// AddBatchItems inserts items of a batch whose plan is being made
+	// (planning) in one atomic step;
 	// an item whose (batch, seq) exists is EConflict and nothing is added.
 	AddBatchItems(ctx context.Context, batchID string, items []BatchItem) error
 	// GetBatch returns a batch or an *Error with ENotFound.
 	GetBatch(ctx context.Context, id string) (*Batch, error)
-	// UpdateBatch writes b only if the stored batch's state is one of from,
-	// atomically; otherwise EConflict and nothing changes.
+	// UpdateBatch writes b only if the stored batch's state is one of from
+	// and its Version is b's (nobody wrote it since b was read),
+	// atomically, and then sets b.Version to the stored one; otherwise
+	// EConflict and nothing changes.
 	UpdateBatch(ctx context.Context, b *Batch, from ...BatchState) error
 	// ListBatches returns batches in any of states (all when none), newest
 	// first, at most limit (all when 0).

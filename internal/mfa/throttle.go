@@ -32,10 +32,10 @@ const throttleName = "graph-writes"
 
 func newWriteThrottle(store BatchStore, clock Clock, perSecond int) *writeThrottle {
 	every := time.Second / time.Duration(perSecond)
-	// A block is at most half a second of writes (and at least one), so a
-	// replica that stops leaves little unused and the store is asked at
-	// most a few times a second.
-	block := max(perSecond/2, 1)
+	// A block is a twentieth of a second of writes (at least one): the
+	// store is asked at most twenty times a second per replica, and a hold
+	// another replica saw stops this one within a block.
+	block := max(perSecond/20, 1)
 	return &writeThrottle{store: store, clock: clock, every: every, block: block, sleep: sleepCtx}
 }
 

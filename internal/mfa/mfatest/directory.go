@@ -32,9 +32,13 @@ type Directory struct {
 	Privs      map[string]mfa.Privileges  // by user id
 	Managers   map[string]string          // user id → manager id
 	TAPs       int
-	TAPAsked   []mfa.TAPRequest // every CreateTAP's request, in order
-	Revoked    map[string]int
-	Calls      []string
+	// RepeatDeletes counts DELETEs of a method this directory had already
+	// deleted: a reset that deletes twice.
+	RepeatDeletes int
+	deleted       map[string]bool  // user id + method key, once deleted
+	TAPAsked      []mfa.TAPRequest // every CreateTAP's request, in order
+	Revoked       map[string]int
+	Calls         []string
 	// HardwareOATHUnlisted, when set, is why hardware OATH tokens cannot
 	// be listed (Graph lists them through its beta API only): ListMethods
 	// then omits them and returns an *mfa.IncompleteListError.
@@ -160,10 +164,17 @@ func (d *Directory) DeleteMethod(ctx context.Context, userID string, m mfa.Metho
 		if r.Reason == mfa.ReasonDefaultMethod {
 			e.RequestID = "req-default"
 		}
+		if r.Reason == mfa.ReasonNotFound && d.deleted[userID+" "+m.Key()] {
+			d.RepeatDeletes++
+		}
 		return e
 	}
 	idx := slices.IndexFunc(ms, func(x mfa.Method) bool { return x.Key() == m.Key() })
 	d.Methods[userID] = append(ms[:idx:idx], ms[idx+1:]...)
+	if d.deleted == nil {
+		d.deleted = map[string]bool{}
+	}
+	d.deleted[userID+" "+m.Key()] = true
 	return nil
 }
 

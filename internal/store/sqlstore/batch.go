@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,20 +82,35 @@ func (s Batches) UpdateBatch(ctx context.Context, b *mfa.Batch, from ...mfa.Batc
 	if len(from) == 0 {
 		return mfa.Errorf(mfa.EInvalid, "updating batch %s needs the states it may be in", b.ID)
 	}
-	data, err := json.Marshal(b)
-	if err != nil {
-		return fmt.Errorf("encode batch %s: %w", b.ID, err)
-	}
 	return s.Conn.Tx(ctx, "update batch", func(q Querier) error {
-		cur, err := s.lockedState(ctx, q, b.ID, "update batch")
-		if err != nil {
-			return err
+		row := q.QueryRow(ctx, `SELECT state, version FROM batches WHERE id = $1`+s.Dialect.Lock, b.ID)
+		var (
+			cur string
+			ver int64
+		)
+		if err := row.Scan(&cur, &ver); err != nil {
+			if errors.Is(err, s.Dialect.NoRows) {
+				return BatchNotFound(b.ID)
+			}
+			return s.Conn.Fail("update batch", err)
 		}
-		if !slices.Contains(from, cur) {
+		if !slices.Contains(from, mfa.BatchState(cur)) {
 			return mfa.Errorf(mfa.EConflict, "batch %s is %s, not %s", b.ID, cur, joinStates(from))
 		}
-		_, err = q.Exec(ctx, `UPDATE batches SET state = $2, is_open = $3, created_at = $4, data = $5 WHERE id = $1`,
-			b.ID, string(b.State), isOpen(b.State), Nanos(b.CreatedAt), string(data))
+		if ver != b.Version {
+			return mfa.Errorf(mfa.EConflict, "batch %s changed since it was read", b.ID)
+		}
+		next := *b
+		next.Version = ver + 1
+		data, err := json.Marshal(&next)
+		if err != nil {
+			return fmt.Errorf("encode batch %s: %w", b.ID, err)
+		}
+		_, err = q.Exec(ctx, `UPDATE batches SET state = $2, is_open = $3, created_at = $4, data = $5, version = $6 WHERE id = $1`,
+			b.ID, string(b.State), isOpen(b.State), Nanos(b.CreatedAt), string(data), next.Version)
+		if err == nil {
+			b.Version = next.Version
+		}
 		if s.Conn.IsUnique(err) {
 			return openConflict()
 		}

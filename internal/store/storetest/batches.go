@@ -145,6 +145,15 @@ func testBatchUpdate(t *testing.T, s Store, _ *Clock) {
 		t.Fatalf("running → paused with two from states: %v", err)
 	}
 	wantCode(t, s.UpdateBatch(ctx, &mfa.Batch{ID: "B-GHOST", State: mfa.BatchRunning}, mfa.BatchPlanned), mfa.ENotFound, "update a missing batch")
+	// A change made from an older read is refused even when the state
+	// allows it: two approvers answering at once cannot write over each
+	// other.
+	older := run
+	older.Reason = "written over"
+	wantCode(t, s.UpdateBatch(ctx, &older, mfa.BatchPaused, mfa.BatchRunning), mfa.EConflict, "update from an older read")
+	if got, _ := s.GetBatch(ctx, b.ID); got.Reason != b.Reason || got.Version != pause.Version {
+		t.Fatalf("an update from an older read was stored: %+v", got)
+	}
 
 	// Of many moves paused → running at once, one wins.
 	errs := atOnce(16, func(i int) (func() error, error) {

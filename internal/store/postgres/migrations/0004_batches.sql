@@ -10,6 +10,8 @@ CREATE TABLE batches (
     -- 1 while the batch is open (mfa.BatchState.Open), NULL once it ended.
     is_open    smallint CHECK (is_open = 1),
     created_at bigint NOT NULL,
+    -- Counts the writes of the batch: a change made from an older read is refused.
+    version    bigint NOT NULL DEFAULT 0,
     data       text NOT NULL
 );
 CREATE INDEX batches_created ON batches (created_at);

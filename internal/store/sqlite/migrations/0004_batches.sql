@@ -9,6 +9,8 @@ CREATE TABLE batches (
     -- 1 while the batch is open (mfa.BatchState.Open), NULL once it ended.
     is_open    INTEGER CHECK (is_open = 1),
     created_at INTEGER NOT NULL,
+    -- Counts the writes of the batch: a change made from an older read is refused.
+    version    INTEGER NOT NULL DEFAULT 0,
     data       TEXT NOT NULL
 );
 CREATE INDEX batches_created ON batches (created_at);
