@@ -1,7 +1,7 @@
-// End-to-end: `mfabot demo` with two Microsoft 365 Agents Playground
+// End-to-end: `mfabot demo` with three Microsoft 365 Agents Playground
 // instances (helpdesk agent, approver 1, approver 2) driven in headless
 // Chromium, with no "approvals here": each approver gets the card in their
-// own chat.
+// own chat. A single reset, the help, and an incident reset of a group.
 // Run with scripts/e2e.sh, or: node --test e2e/*.test.mjs
 //
 // Environment: MFABOT_BIN (an mfabot built with -tags demo; default `go run -tags demo ./cmd/mfabot`),

@@ -106,6 +106,10 @@ Try it (the pages may take a few seconds to load):
      and Approve.
   3. Every card — Hanna's, Ada's and Abe's — turns into the result: what
      was removed, sessions revoked, the audit reference. Also try: reset mfa gloria@contoso.com, show mfa bob@contoso.com, help.
+  4. Incident mode: as Hanna (an incident responder too) type
+       reset mfa group "Phished users (incident demo)" AiTM phishing campaign
+     Ada and Abe each name the incident (a ticket such as INC-4711) and
+     Approve; every card shows the progress, then the summary.
 `)
 	return stop, nil
 }
