@@ -424,3 +424,38 @@ func TestIncidentResetShowsTypedMarkdownAsText(t *testing.T) {
 		t.Errorf("the plan does not show the reason as text: %s", j)
 	}
 }
+
+// With an approvals channel the plan goes there too, as the base card
+// (Refresh shows each viewer their own buttons), kept in step like every
+// other copy.
+func TestIncidentResetGoesToTheApprovalsChannelToo(t *testing.T) {
+	h := newIncidentHarness(t, 2, nil)
+	h.sayAct(h.channelMessage(approver, "approvals here"))
+	id, _ := h.planBatch(resetPhished)
+	var channel *channeltest.Sent
+	for _, s := range h.ch.Sent() {
+		if s.ConversationID == "19:helpdesk@thread.tacv2" && contains(cardOf(s.Activity), "Incident MFA reset "+id) {
+			channel = &s
+		}
+	}
+	if channel == nil {
+		t.Fatalf("no plan in the approvals channel: %+v", h.ch.Sent())
+	}
+	if c := cardOf(channel.Activity); !slices.Equal(verbs(c), []string{cards.VerbBatchRefresh}) || contains(c, `"id":"ticket"`) || c["refresh"] == nil {
+		t.Fatalf("the channel's card is not the base card: %s", cardJSON(c))
+	}
+	if own := h.batchClick(approver2, cards.VerbBatchRefresh, id); !slices.Equal(verbs(own), []string{cards.VerbBatchApprove, cards.VerbBatchCancel}) {
+		t.Fatalf("an approver's refresh of the channel card: %s", cardJSON(own))
+	}
+	told := false
+	for _, s := range h.ch.Sent() {
+		told = told || strings.Contains(s.Activity.Text, "sent for approval to 2 approvers in their chats with mfabot and the approvals conversation")
+	}
+	if !told {
+		t.Fatal("the requester was not told the plan went to the approvals conversation")
+	}
+	h.batchClick(approver2, cards.VerbBatchApprove, id, "INC-5")
+	if c := h.current(channel); !contains(c, "Approver 1: Abe Approver") {
+		t.Fatalf("the channel's card after an approval: %s", cardJSON(c))
+	}
+}

@@ -81,6 +81,7 @@ func FuzzParse(f *testing.F) {
 // no request the value does not name may change.
 func FuzzCardAction(f *testing.F) {
 	f.Add(byte(2), []byte(`{"action":{"type":"Action.Execute","verb":"approve","data":{"requestId":"R-AAAAAA","verification":"video_id"}}}`))
+	f.Add(byte(2), []byte(`{"action":{"type":"Action.Execute","verb":"batch_approve","data":{"batchId":"B-AAAAAA","ticket":"INC-1"}}}`))
 	fx := newFuzzBot(f)
 	users := []channeltest.User{agent, agent2, approver, alice, {ID: "29:anonymous", Name: "No Entra id"}}
 	f.Fuzz(func(t *testing.T, who byte, value []byte) {
