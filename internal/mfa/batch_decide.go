@@ -188,22 +188,47 @@ func (s *Service) stopOrGo(ctx context.Context, actor Actor, id string, to Batch
 // is in the export but not mailed.
 const cancelNoticeDelay = 15 * time.Second
 
-// ExpireBatches expires planned batches whose approvals came too late.
+// ExpireBatches expires planned batches whose approvals came too late,
+// and closes plans left unfinished by a process that died.
 func (s *Service) ExpireBatches(ctx context.Context) (int, error) {
 	if s.batches == nil {
 		return 0, nil
 	}
-	bs, err := s.batches.ListBatches(ctx, 0, BatchPlanned)
+	bs, err := s.batches.ListBatches(ctx, 0, BatchPlanned, BatchPlanning)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, b := range bs {
+		if b.State == BatchPlanning {
+			if s.closeStalePlan(ctx, b) {
+				n++
+			}
+			continue
+		}
 		if next, err := s.expireBatchIfDue(ctx, b); err == nil && next.State == BatchExpired {
 			n++
 		}
 	}
 	return n, nil
+}
+
+// closeStalePlan cancels a plan whose maker stopped storing it (the
+// process died mid-plan) and reports whether it did.
+func (s *Service) closeStalePlan(ctx context.Context, b *Batch) bool {
+	now := s.clock.Now().UTC()
+	if now.Sub(b.UpdatedAt) < planStale {
+		return false
+	}
+	next := *b
+	next.State, next.UpdatedAt, next.FinishedAt = BatchCancelled, now, now
+	next.Note = "the plan was interrupted (the process making it stopped): ask again"
+	if err := s.batches.UpdateBatch(ctx, &next, BatchPlanning); err != nil {
+		return false
+	}
+	_, _ = s.auditBatch(ctx, AuditBatchCancelled, &next, "system", map[string]string{"reason": next.Note})
+	s.batchChanged(ctx, &next)
+	return true
 }
 
 // auditBatch appends an event about a batch (its id in the request id).

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Plan sizes.
@@ -92,7 +93,16 @@ func (s *Service) PlanBatch(ctx context.Context, actor Actor, in BatchInput) (*B
 		}
 	}
 	p := &planner{s: s, b: b, actor: actor, dry: in.DryRun, seen: map[string]bool{}, skips: map[SkipKind]int{}}
+	var (
+		beat     sync.WaitGroup
+		stopBeat = make(chan struct{})
+	)
+	if !in.DryRun {
+		beat.Go(func() { s.planHeartbeat(ctx, b, stopBeat) })
+	}
 	err := p.run(ctx, in)
+	close(stopBeat)
+	beat.Wait()
 	if err != nil {
 		if in.DryRun {
 			return nil, err
@@ -117,6 +127,32 @@ func (s *Service) PlanBatch(ctx context.Context, actor Actor, in BatchInput) (*B
 	}
 	s.batchChanged(ctx, b)
 	return b, nil
+}
+
+// Planning liveness: a plan being made is stored again every
+// planBeat; one not stored for planStale was left by a process that died
+// and is closed by ExpireBatches, so it does not keep every later
+// incident reset out.
+const (
+	planBeat  = time.Minute
+	planStale = 5 * time.Minute
+)
+
+// planHeartbeat stores b (planning) every planBeat until stop closes.
+func (s *Service) planHeartbeat(ctx context.Context, b *Batch, stop <-chan struct{}) {
+	t := time.NewTicker(planBeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			b.UpdatedAt = s.clock.Now().UTC()
+			if err := s.batches.UpdateBatch(context.WithoutCancel(ctx), b, BatchPlanning); err != nil {
+				s.log.Error("incident reset plan heartbeat failed", "batch", b.ID, "err", err)
+			}
+		}
+	}
 }
 
 // mayAskBatch checks incident mode is on and the actor is in its group.

@@ -408,3 +408,31 @@ func TestBatchUserTakenOverAfterACrashIsNotDeletedFromTwice(t *testing.T) {
 		t.Fatalf("u-p0000: %+v", p0)
 	}
 }
+
+func TestBatchPlanLeftByADeadProcessDoesNotBlockTheNext(t *testing.T) {
+	e := newIncidentEnv(t, 1, nil)
+	bs := e.store.(mfa.BatchStore)
+	now := e.clock.Now()
+	dead := &mfa.Batch{ID: "B-DEAD00", State: mfa.BatchPlanning, Requester: mfatest.Agent, Reason: "phish", Profile: mfa.ProfileReregister,
+		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := bs.CreateBatch(ctx, dead); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.PlanBatch(ctx, mfatest.Agent, mfa.BatchInput{Group: phishedGroup, Reason: "phish"}); mfa.Code(err) != mfa.EConflict {
+		t.Fatalf("a plan under way did not hold the next: %v", err)
+	}
+	// Within the heartbeat's reach the plan is left alone.
+	e.clock.Advance(2 * time.Minute)
+	if n, _ := e.svc.ExpireBatches(ctx); n != 0 {
+		t.Fatal("a live plan was closed")
+	}
+	e.clock.Advance(4 * time.Minute)
+	if n, err := e.svc.ExpireBatches(ctx); n != 1 || err != nil {
+		t.Fatalf("stale plan not closed: %d %v", n, err)
+	}
+	got, _ := e.svc.GetBatch(ctx, dead.ID)
+	if got.State != mfa.BatchCancelled || !strings.Contains(got.Note, "interrupted") {
+		t.Fatalf("stale plan left as %s %q", got.State, got.Note)
+	}
+	e.planGroup(t)
+}
