@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/mfabot/mfabot/bot/botstate"
 	"github.com/mfabot/mfabot/bot/cards"
@@ -148,33 +147,10 @@ func (b *Bot) tellBatchRequester(ctx context.Context, batch *mfa.Batch, ref bots
 // chat, a few at a time, and returns how many got it and how many could
 // not be reached.
 func (b *Messenger) postBatchToApprovers(ctx context.Context, st *mfa.BatchStatus, approvers []mfa.User) (reached, unreachable int) {
-	if len(approvers) > mfa.MaxApprovers {
-		b.log.Warn("more approvers than get incident resets in their chat; use an approvals channel", "approvers", len(approvers), "max", mfa.MaxApprovers)
-		approvers = approvers[:mfa.MaxApprovers]
-	}
-	var (
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, deliverWorkers)
-		card = b.batchCard(ctx, st, cards.BatchView{Role: cards.ViewApprover})
-	)
-	for _, a := range approvers {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			ok := b.postBatchToPerson(ctx, st.Batch.ID, a, card)
-			mu.Lock()
-			defer mu.Unlock()
-			if ok {
-				reached++
-			} else {
-				unreachable++
-			}
-		}()
-	}
-	wg.Wait()
-	return reached, unreachable
+	card := b.batchCard(ctx, st, cards.BatchView{Role: cards.ViewApprover})
+	return b.fanOut(approvers, "incident resets", func(a mfa.User) bool {
+		return b.postBatchToPerson(ctx, st.Batch.ID, a, card)
+	})
 }
 
 // postBatchToPerson posts an approver's card in their personal chat and

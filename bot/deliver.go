@@ -82,22 +82,32 @@ func (b *Bot) deliver(ctx context.Context, r *mfa.Request, act *botframework.Act
 // chat, a few at a time. It returns how many got it and how many could not
 // be reached.
 func (b *Messenger) postToApprovers(ctx context.Context, r *mfa.Request, approvers []mfa.User) (reached, unreachable int) {
+	card := b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewApprover})
+	return b.fanOut(approvers, "requests", func(a mfa.User) bool {
+		return b.postToPerson(ctx, r, a, botstate.RoleApprover, card)
+	})
+}
+
+// fanOut calls post for each approver, up to mfa.MaxApprovers (the rest
+// are logged: an approvals channel reaches them), deliverWorkers at a
+// time, and counts who was reached and who not. what names the cards in
+// the log.
+func (b *Messenger) fanOut(approvers []mfa.User, what string, post func(mfa.User) bool) (reached, unreachable int) {
 	if len(approvers) > mfa.MaxApprovers {
-		b.log.Warn("more approvers than get requests in their chat; use an approvals channel", "approvers", len(approvers), "max", mfa.MaxApprovers)
+		b.log.Warn("more approvers than get "+what+" in their chat; use an approvals channel", "approvers", len(approvers), "max", mfa.MaxApprovers)
 		approvers = approvers[:mfa.MaxApprovers]
 	}
 	var (
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, deliverWorkers)
-		card = b.requestCard(ctx, r, cards.RequestView{Role: cards.ViewApprover})
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, deliverWorkers)
 	)
 	for _, a := range approvers {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			ok := b.postToPerson(ctx, r, a, botstate.RoleApprover, card)
+			ok := post(a)
 			mu.Lock()
 			defer mu.Unlock()
 			if ok {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mfabot/mfabot/internal/mfa"
 )
 
 // Kind parses one kind of value. Parse gets a trimmed, non-empty value,
@@ -31,7 +33,7 @@ func path(set func(*Config, string)) Kind {
 
 func guid(set func(*Config, string)) Kind {
 	return Kind{Form: "GUID", Parse: func(c *Config, v string) (string, error) {
-		if !isGUID(v) {
+		if !mfa.IsObjectID(v) {
 			return "", errors.New("is not a GUID (like 00000000-0000-0000-0000-000000000000)")
 		}
 		v = strings.ToLower(v)
@@ -154,23 +156,4 @@ func mailbox(set func(*Config, string)) Kind {
 		set(c, v)
 		return v, nil
 	}}
-}
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -36,7 +36,7 @@ func (d *Directory) FindGroup(ctx context.Context, key string) (mfa.Group, error
 	if key == "" {
 		return mfa.Group{}, mfa.Errorf(mfa.EInvalid, "name a group by its object id or display name")
 	}
-	if isGUID(key) {
+	if mfa.IsObjectID(key) {
 		o, err := d.getObject(ctx, "read the group "+key, PermGroupMemberRead, query("/groups/"+key, "$select", "id,displayName"))
 		if err != nil {
 			if mfa.IsDirectoryReason(err, mfa.ReasonNotFound) {
@@ -69,26 +69,6 @@ func (d *Directory) FindGroup(ctx context.Context, key string) (mfa.Group, error
 		return mfa.Group{ID: id, Name: name}, nil
 	}
 	return mfa.Group{}, mfa.Errorf(mfa.EInvalid, "%d groups are named %q: use the group's object id", len(os), key)
-}
-
-// isGUID reports whether s is an object id: 8-4-4-4-12 hex digits.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // memberPage is the page size asked for: Graph's maximum for

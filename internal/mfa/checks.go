@@ -62,6 +62,10 @@ func ValidateTarget(key string) (string, error) {
 	return key, nil
 }
 
+// IsObjectID reports whether s has the form of an Entra object id (a GUID:
+// 8-4-4-4-12 hex digits).
+func IsObjectID(s string) bool { return guidPattern.MatchString(s) }
+
 // member checks group membership, failing closed: an error is a refusal.
 func (s *Service) member(ctx context.Context, userID, groupID, what string) error {
 	if groupID == "" {
