@@ -57,10 +57,12 @@ func WriteBatchPlan(w io.Writer, b *mfa.Batch, dryRun bool) {
 		fmt.Fprintf(w, "Nobody would be reset. Approving %s would change nothing; cancel it in Teams, or let it expire at %s.\n",
 			b.ID, b.ExpiresAt.UTC().Format(time.RFC3339))
 	default:
-		fmt.Fprintf(w, "Next: two approvers (members of the approver group, neither of them you) approve %s in Teams,\n", b.ID)
-		fmt.Fprintf(w, "each naming the same incident (ticket), before %s; until then nothing is changed.\n", b.ExpiresAt.UTC().Format(time.RFC3339))
-		fmt.Fprintln(w, "The second approval starts it: `mfabot serve` resets the users at the configured write rate")
-		fmt.Fprintln(w, "(MFABOT_INCIDENT_WRITE_RATE), and approvers may pause, resume or cancel it from its card.")
+		fmt.Fprintf(w, "Next: two approvers (members of the approver group, neither of them you) approve %s\n", b.ID)
+		fmt.Fprintf(w, "in Teams, each naming the same incident (ticket), before %s; until then nothing\n", b.ExpiresAt.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "changes. The command line posts no card: each approver types \"status %s\" to mfabot\n", b.ID)
+		fmt.Fprintln(w, "and approves on the card it answers with. The second approval starts it: `mfabot serve`")
+		fmt.Fprintln(w, "resets the users at MFABOT_INCIDENT_WRITE_RATE writes per second, and approvers may pause,")
+		fmt.Fprintln(w, "resume or cancel it on that card.")
 		fmt.Fprintf(w, "When it ends: mfabot audit export --batch %s --format csv\n", b.ID)
 	}
 }
