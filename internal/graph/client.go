@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	abstractions "github.com/microsoft/kiota-abstractions-go"
@@ -97,18 +96,19 @@ func parseBase(raw string) (string, *url.URL, error) {
 
 func newDirectory(base string, auth authentication.AuthenticationProvider, hc *http.Client) (*Directory, error) {
 	client := &http.Client{
-		// Redirects are followed by the redirect middleware.
+		// Redirects are followed by the redirect middleware. No Timeout:
+		// deadline bounds each call instead (see there why).
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       100 * time.Second,
 	}
 	var parent http.RoundTripper = defaultTransport()
 	if hc != nil && hc.Transport != nil {
 		parent = hc.Transport
 	}
+	timeout := callTimeout
 	if hc != nil && hc.Timeout > 0 {
-		client.Timeout = hc.Timeout
+		timeout = hc.Timeout
 	}
-	client.Transport = khttp.NewCustomTransportWithParentTransport(bodyCopy{next: recordRequestIDs{next: parent}}, middlewares()...)
+	client.Transport = deadline{next: khttp.NewCustomTransportWithParentTransport(bodyCopy{next: recordRequestIDs{next: parent}}, middlewares()...), d: timeout}
 	adapter, err := msgraphsdk.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, nil, nil, client)
 	if err != nil {
 		return nil, fmt.Errorf("graph: request adapter: %w", err)
