@@ -42,7 +42,14 @@ func newWriteThrottle(store BatchStore, clock Clock, perSecond int) *writeThrott
 // Wait returns when the caller may send one write.
 func (t *writeThrottle) Wait(ctx context.Context) error {
 	t.mu.Lock()
-	if t.left == 0 || t.next.Before(t.held) {
+	// Slots of the local block before a hold are given up; those after
+	// it stay this replica's (every replica's later reservations start
+	// after them).
+	for t.left > 0 && t.next.Before(t.held) {
+		t.next = t.next.Add(t.every)
+		t.left--
+	}
+	if t.left == 0 {
 		start, err := t.store.ReserveWrites(ctx, throttleName, t.block, t.every, t.clock.Now())
 		if err != nil {
 			t.mu.Unlock()
@@ -68,7 +75,6 @@ func (t *writeThrottle) Hold(ctx context.Context, retryAfter time.Duration) {
 	if until.After(t.held) {
 		t.held = until
 	}
-	t.left = 0 // the local block may start before the hold: ask again
 	t.mu.Unlock()
 	_ = t.store.HoldWrites(context.WithoutCancel(ctx), throttleName, until)
 }
