@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -58,16 +60,7 @@ func TestConnectorCountsOnlyRepliesWithTheIssuedToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ch.close()
-	send := func(token string) int {
-		req, _ := http.NewRequest(http.MethodPost, ch.serviceURL()+"v3/conversations/a%3Ax/activities/1", strings.NewReader(`{"type":"message","text":"hi"}`))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	send := func(token string) int { return sendReply(t, ch, token, `{"type":"message","text":"hi"}`) }
 	if got := send(ch.outToken); got != http.StatusOK {
 		t.Fatalf("issued token: HTTP %d", got)
 	}
@@ -77,6 +70,51 @@ func TestConnectorCountsOnlyRepliesWithTheIssuedToken(t *testing.T) {
 	if ch.replies.Load() != 1 || ch.badReplies.Load() != 1 {
 		t.Fatalf("replies %d, refused %d; want 1 and 1", ch.replies.Load(), ch.badReplies.Load())
 	}
+}
+
+// A reply that is not an activity is refused: by the cheap check always,
+// by encoding/json when it is the first or one in fullCheckEvery.
+func TestConnectorRefusesRepliesThatAreNotActivities(t *testing.T) {
+	ch, err := newChannel(appID, tenantID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ch.close()
+	for _, body := range []string{`{"type":"message"`, `not json`, `{"text":"no type"}`, ``, `{"type": }`} {
+		if got := sendReply(t, ch, ch.outToken, body); got != http.StatusUnauthorized {
+			t.Fatalf("reply %q: HTTP %d", body, got)
+		}
+	}
+	for i := 1; i < fullCheckEvery; i++ {
+		if got := sendReply(t, ch, ch.outToken, `{"type":"message","n":`+strconv.Itoa(i)+`}`); got != http.StatusOK {
+			t.Fatalf("reply %d: HTTP %d", i, got)
+		}
+	}
+	if got := sendReply(t, ch, ch.outToken, `{"type": }`); got != http.StatusUnauthorized {
+		t.Fatalf("malformed reply decoded by encoding/json: HTTP %d", got)
+	}
+	if ch.replies.Load() != fullCheckEvery-1 || ch.badReplies.Load() != 6 {
+		t.Fatalf("replies %d, refused %d", ch.replies.Load(), ch.badReplies.Load())
+	}
+}
+
+// sendReply posts body to the channel's connector as a reply with token.
+func sendReply(t *testing.T, ch *channel, token, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ch.serviceURL()+"v3/conversations/a%3Ax/activities/1", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode == http.StatusOK {
+		var rr struct{ ID string }
+		if err := json.NewDecoder(resp.Body).Decode(&rr); err != nil || rr.ID == "" {
+			t.Fatalf("connector answer: %+v, %v", rr, err)
+		}
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestRunLoadCountsAnswersAndStatuses(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -53,6 +54,7 @@ type options struct {
 	conns       int
 	sample      time.Duration
 	plainHTTP   bool
+	loadProfile string
 }
 
 func main() {
@@ -77,6 +79,7 @@ func main() {
 	flag.IntVar(&o.conns, "conns", 300, "connections of the slow-body soaks")
 	flag.DurationVar(&o.sample, "sample", 30*time.Second, "RSS sampling interval of a soak")
 	flag.BoolVar(&o.plainHTTP, "plain-http", false, "serve the connector (serviceUrl) over plain HTTP instead of HTTPS, to show what TLS costs")
+	flag.StringVar(&o.loadProfile, "load-profile", "", "write a CPU profile of this benchmark's own process (client and channel) to this file")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (targets' logs, database)")
 	role := flag.String("role", "", "internal: run as a target ("+roleBare+", "+roleMfabotProfile+", "+roleWhatIf+")")
 	addr := flag.String("addr", "", "internal: listen address of the bare role")
@@ -93,7 +96,21 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	if o.loadProfile != "" {
+		f, err := os.Create(o.loadProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+	}
+	err := run(ctx, o)
+	if o.loadProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
