@@ -52,6 +52,16 @@
 //     escapes conversation ids. Invoke responses are plain values
 //     (InvokeResponse) that the HTTP edge writes as the response body.
 //
+// # JSON on the message path
+//
+// Inbound activities, their mention entities, the Teams channelData and the
+// connector's answers are read by jsonParser, without reflection; it gives
+// what encoding/json gives and leaves to encoding/json everything it is not
+// sure of, every malformed body included (FuzzDecodeAgrees). Replies are
+// written by appendActivity, byte for byte what json.Marshal writes, with
+// pre-encoded cards (EncodedJSON) copied as they are
+// (FuzzAppendActivityMatchesMarshal).
+//
 // Package channeltest is a test double of the Bot Connector service for the
 // whole project's tests.
 package botframework
