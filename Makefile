@@ -4,7 +4,7 @@ FUZZTIME ?= 10s
 # staticcheck runs through go run at this version, so CI installs nothing by hand.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test setup unit vet fuzz e2e bench soak demo build manifest lint
+.PHONY: test setup unit vet fuzz e2e bench bench-incident soak demo build manifest lint
 
 ## test: everything CI runs (installs what it needs first).
 test: setup lint unit fuzz e2e
@@ -35,6 +35,13 @@ e2e:
 bench:
 	./scripts/with-postgres.sh $(GO) test -run='^$$' -bench=. -benchmem ./internal/store/... ./internal/botframework/...
 	$(GO) test -run='^$$' -bench=Reset -benchtime=5x ./bench/reset/
+
+## bench-incident: incident mode against the fake Graph's write quota (several minutes; not part of test):
+## 10,000 users through mfabot serve, 3 replicas on PostgreSQL with one SIGKILLed, peak RSS at 1,000 and
+## 10,000 users (bench/README.md). BENCH_INCIDENT_FLAGS passes flags (go run ./bench/incident -h).
+BENCH_INCIDENT_FLAGS ?=
+bench-incident: build
+	./scripts/with-postgres.sh $(GO) run ./bench/incident $(BENCH_INCIDENT_FLAGS)
 
 # VERSION is what `mfabot version` prints; the build also carries the VCS
 # revision when Go stamps it (not from a git worktree, nor with -buildvcs=false).
