@@ -14,6 +14,18 @@ import (
 // busy one for a pause or cancel.
 const batchPoll = time.Second
 
+// batchLease is how long a worker holds a user of a batch without
+// renewing (every third of it): a replica killed mid-run leaves its users
+// to the others this long after its last renewal. A user's reset takes a
+// few Graph round trips, far less.
+const batchLease = 30 * time.Second
+
+// transientTries is how often a user whose writes Graph still refused as
+// throttled or unavailable (after the directory's own retries) is tried
+// again, after the hold, before the outcome is recorded; the journal
+// makes each try skip what an earlier one did.
+const transientTries = 5
+
 // RunBatches works on running batches until ctx ends: this replica's share
 // of the work queue. Every replica (and the CLI) may run it; they share the
 // queue through the store's leases and the writes through its throttle.
@@ -50,7 +62,7 @@ func (s *Service) RunBatch(ctx context.Context, id string) (*Batch, error) {
 	if b.State != BatchRunning {
 		return b, nil
 	}
-	r := &batchRun{s: s, b: b, owner: s.owner, lease: s.policy.ExecutionLease}
+	r := &batchRun{s: s, b: b, owner: s.owner, lease: min(batchLease, s.policy.ExecutionLease), defaults: map[string]int{}}
 	r.state.Store(string(BatchRunning))
 	wctx, stop := context.WithCancel(ctx)
 	var watch sync.WaitGroup
@@ -68,6 +80,39 @@ type batchRun struct {
 	owner string
 	lease time.Duration
 	state atomic.Value // the batch's state, as last read
+
+	mu sync.Mutex
+	// defaults counts, by kind of method, Graph's refusals of a user's
+	// default method in this batch: the kind refused most often is held
+	// back to the second wave for the next users, which saves the
+	// refused write whenever users share their default (Graph v1.0 does
+	// not say which method is the default).
+	defaults map[string]int
+}
+
+// defaultKey is a method's kind as Graph's default-method refusals are
+// counted: the kind, and the phone's type.
+func defaultKey(m Method) string { return string(m.Kind) + "/" + string(m.PhoneType) }
+
+// sawDefault counts a refusal of m as the user's default method.
+func (r *batchRun) sawDefault(m Method) {
+	r.mu.Lock()
+	r.defaults[defaultKey(m)]++
+	r.mu.Unlock()
+}
+
+// likelyDefault is the kind refused as the default most often so far,
+// once seen three times; "" before.
+func (r *batchRun) likelyDefault() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	best, n := "", 2
+	for k, c := range r.defaults {
+		if c > n || c == n && k < best {
+			best, n = k, c
+		}
+	}
+	return best
 }
 
 func (r *batchRun) running() bool { return r.state.Load() == string(BatchRunning) }
@@ -213,8 +258,14 @@ func (r *batchRun) reset(ctx context.Context, it BatchItem) {
 	u := &userReset{r: r, it: it, done: map[string]bool{}, errs: map[string]error{}}
 	ctx = WithThrottleReport(ctx, func(d time.Duration) { s.throttle.Hold(ctx, d) })
 	ctx = WithRequestIDReport(ctx, u.requestID)
-	s.throttle.WaitHeld(ctx)
-	u.run(ctx)
+	for try := 1; ; try++ {
+		s.throttle.WaitHeld(ctx)
+		u.run(ctx)
+		if !u.transient || try == transientTries {
+			break
+		}
+		u.again()
+	}
 	u.finish(ctx)
 }
 
@@ -233,6 +284,19 @@ type userReset struct {
 	problem   string // what stopped or spoiled the run
 	skip      *Refusal
 	lastWrite string
+	// transient is set when a write failed as throttled or unavailable:
+	// the user is tried again.
+	transient bool
+}
+
+// again clears what a try found, for the next: the journal tells it what
+// is done.
+func (u *userReset) again() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.done, u.errs = map[string]bool{}, map[string]error{}
+	u.removed, u.failed, u.remaining = nil, nil, nil
+	u.revoked, u.problem, u.skip, u.transient = false, "", nil, false
 }
 
 // requestID keeps the request-id of the user's last Graph write.
@@ -280,7 +344,13 @@ func (u *userReset) run(ctx context.Context) {
 		return
 	}
 	todo := b.Profile.Select(current)
-	for _, m := range removeInWaves(todo, func(ms []Method) []Method { return u.deleteAll(ctx, ms) }, func() { u.revoke(ctx) }) {
+	// The kind most often refused as the default so far goes in the
+	// second wave, after the others.
+	var hold func(Method) bool
+	if k := u.r.likelyDefault(); k != "" {
+		hold = func(m Method) bool { return defaultKey(m) == k }
+	}
+	for _, m := range removeInWaves(todo, hold, func(ms []Method) []Method { return u.deleteAll(ctx, ms) }, func() { u.revoke(ctx) }) {
 		u.fail(m, u.errs[m.Key()])
 	}
 	ms, err := s.dir.ListMethods(ctx, u.it.UserID)
@@ -325,6 +395,7 @@ func (u *userReset) deleteAll(ctx context.Context, ms []Method) []Method {
 			case IsDirectoryReason(err, ReasonDefaultMethod):
 				refused = append(refused, m)
 				u.errs[m.Key()] = err
+				u.r.sawDefault(m)
 			default:
 				u.failLocked(m, err)
 			}
@@ -347,6 +418,7 @@ func (u *userReset) revoke(ctx context.Context) {
 	defer u.mu.Unlock()
 	if err != nil {
 		u.failed = append(u.failed, "sessions not revoked: "+Message(err))
+		u.transient = u.transient || isTransient(err)
 		return
 	}
 	u.revoked = true
@@ -367,8 +439,14 @@ func (u *userReset) failLocked(m Method, err error) {
 		if errors.As(err, &d) && d.RequestID != "" {
 			u.lastWrite = d.RequestID
 		}
+		u.transient = u.transient || isTransient(err)
 	}
 	u.failed = append(u.failed, m.Describe()+": "+msg)
+}
+
+// isTransient reports whether Graph refused for now, not for good.
+func isTransient(err error) bool {
+	return IsDirectoryReason(err, ReasonThrottled) || IsDirectoryReason(err, ReasonUnavailable)
 }
 
 // finish stores the user's outcome, if this replica still holds the user,

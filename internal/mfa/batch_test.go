@@ -436,3 +436,63 @@ func TestBatchPlanLeftByADeadProcessDoesNotBlockTheNext(t *testing.T) {
 	}
 	e.planGroup(t)
 }
+
+// deleteCalls counts the DELETEs the directory was sent.
+func deleteCalls(d *mfatest.Directory) int {
+	n := 0
+	for _, c := range d.Calls {
+		if strings.HasPrefix(c, "delete ") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestBatchLearnsWhichMethodIsUsuallyTheDefault(t *testing.T) {
+	// Every phished user's default is Microsoft Authenticator (their
+	// first method): after three refusals the batch deletes it last, and
+	// Graph refuses no more.
+	e := newIncidentEnv(t, 40, func(p *mfa.Policy) { p.IncidentWorkers = 1 })
+	b := e.approveBoth(t, e.planGroup(t))
+	if _, err := e.svc.RunBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := e.svc.BatchStatus(ctx, mfatest.Approver, b.ID)
+	if st.Counts.Done != 43 {
+		t.Fatalf("counts %+v", st.Counts)
+	}
+	// 40 users × 3 methods, Alice's 5 and Bob's 1, plus the refusals.
+	refused := deleteCalls(e.dir) - (40*3 + 5 + 1)
+	if refused > 5 {
+		t.Fatalf("%d deletes refused as the default method; the batch did not learn", refused)
+	}
+}
+
+func TestBatchTriesAThrottledUserAgain(t *testing.T) {
+	e := newIncidentEnv(t, 3, nil)
+	b := e.approveBoth(t, e.planGroup(t))
+	var mu sync.Mutex
+	throttled := map[string]bool{}
+	e.dir.Fail = func(op, user string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if (op == "delete" || op == "revoke") && user == "u-p0001" && !throttled[op] {
+			throttled[op] = true
+			return &mfa.DirectoryError{Op: op, Reason: mfa.ReasonThrottled, Code: "TooManyRequests", Message: "Too many requests"}
+		}
+		return nil
+	}
+	if _, err := e.svc.RunBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	var it mfa.BatchItem
+	_ = e.svc.ExportBatch(ctx, mfatest.Approver, b.ID, func(x mfa.BatchItem) error {
+		if x.UserID == "u-p0001" {
+			it = x
+		}
+		return nil
+	})
+	if it.State != mfa.ItemDone || !it.SessionsRevoked || len(it.Removed) != 3 || e.dir.RepeatDeletes != 0 {
+		t.Fatalf("throttled user: %+v (repeat deletes %d)", it, e.dir.RepeatDeletes)
+	}
+}

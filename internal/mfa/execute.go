@@ -163,7 +163,7 @@ func (ex *execution) plan(ctx context.Context) {
 		// The new pass has replaced any older one (Graph keeps one per user).
 		todo = slices.DeleteFunc(todo, func(m Method) bool { return m.Kind == KindTAP })
 	}
-	for _, m := range removeInWaves(todo, func(ms []Method) []Method { return ex.deleteAll(ctx, ms) }, func() { ex.revoke(ctx) }) {
+	for _, m := range removeInWaves(todo, nil, func(ms []Method) []Method { return ex.deleteAll(ctx, ms) }, func() { ex.revoke(ctx) }) {
 		ex.fail(ctx, m, ex.lastErr(m))
 	}
 	// Last: verification (a pass is never counted as remaining

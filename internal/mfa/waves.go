@@ -7,14 +7,16 @@ import "sync"
 // the user's default method (kept while other methods remain):
 //
 //  1. every method, except mobile when an alternateMobile is deleted too
-//     (Graph refuses mobile while alternateMobile exists);
-//  2. the held mobile phone, then the default method(s) refused in 1 —
-//     with beside (revoking sessions) running alongside.
+//     (Graph refuses mobile while alternateMobile exists) and those hold
+//     picks (a batch's likely default method; nil holds nothing);
+//  2. what was held back or refused, with beside (revoking sessions)
+//     running alongside; then again what this wave had refused, for as
+//     long as each wave deletes something.
 //
-// It returns the methods still refused after the last wave; the caller
-// records them as failures with Graph's reason. beside has returned when
-// removeInWaves does.
-func removeInWaves(todo []Method, deleteAll func([]Method) []Method, beside func()) []Method {
+// It returns the methods still refused when a wave deleted nothing; the
+// caller records them as failures with Graph's reason. beside has
+// returned when removeInWaves does.
+func removeInWaves(todo []Method, hold func(Method) bool, deleteAll func([]Method) []Method, beside func()) []Method {
 	var first, held []Method
 	hasAlt := false
 	for _, m := range todo {
@@ -23,23 +25,22 @@ func removeInWaves(todo []Method, deleteAll func([]Method) []Method, beside func
 		}
 	}
 	for _, m := range todo {
-		if hasAlt && m.Kind == KindPhone && m.PhoneType == PhoneMobile {
+		if hasAlt && m.Kind == KindPhone && m.PhoneType == PhoneMobile || hold != nil && hold(m) && len(todo) > 1 {
 			held = append(held, m)
 			continue
 		}
 		first = append(first, m)
 	}
-	refused := deleteAll(first)
+	pending := append(held, deleteAll(first)...)
 	var wg sync.WaitGroup
 	wg.Go(beside)
 	defer wg.Wait()
-	second := append(held, refused...)
-	if len(held) > 0 && len(refused) > 0 {
-		// Both kinds of wait: mobile first, then the default.
-		if again := deleteAll(held); len(again) > 0 {
-			refused = append(again, refused...)
+	for len(pending) > 0 {
+		again := deleteAll(pending)
+		if len(again) == len(pending) {
+			return again // nothing went: Graph keeps these
 		}
-		second = refused
+		pending = again
 	}
-	return deleteAll(second)
+	return nil
 }
