@@ -82,11 +82,10 @@ func runLoad(ctx context.Context, client *http.Client, cfg loadConfig) loadResul
 		wg     sync.WaitGroup
 	)
 	start := time.Now()
-	for w := range cfg.Concurrency {
+	for range cfg.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tmpl := cfg.Templates[w%len(cfg.Templates)]
 			lat := make([]time.Duration, 0, 4096)
 			statuses := map[int]int64{}
 			var done, ok, netErrs int64
@@ -98,6 +97,8 @@ func runLoad(ctx context.Context, client *http.Client, cfg loadConfig) loadResul
 				}
 				// A fresh body each time: the transport may still read the
 				// previous one after the answer arrived.
+				// The senders take turns, whatever connection carries them.
+				tmpl := cfg.Templates[int(n)%len(cfg.Templates)]
 				body := tmpl.body(nil, cfg.IDPrefix+strconv.FormatInt(n, 10))
 				t0 := time.Now()
 				status, err := post(ctx, client, cfg.URL, cfg.Token, body)

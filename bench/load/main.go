@@ -51,6 +51,7 @@ type options struct {
 	whatIf      string
 	soak        string
 	users       int
+	senders     int
 	conns       int
 	sample      time.Duration
 	plainHTTP   bool
@@ -65,6 +66,7 @@ func main() {
 	flag.StringVar(&o.nodeModules, "node-modules", "tools/node/node_modules", "node_modules with botbuilder 4.23 (NODE_PATH)")
 	flag.StringVar(&o.targets, "targets", "mfabot,node,bare", "targets to run, in order (also: bare-reply, a gin handler that decodes and replies through the connector)")
 	flag.IntVar(&o.concurrency, "c", 32, "concurrent requests")
+	flag.IntVar(&o.senders, "senders", 100, "distinct users the messages come from, taking turns")
 	flag.DurationVar(&o.duration, "d", 10*time.Second, "measured duration per target")
 	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "warm-up per target, not measured")
 	flag.Int64Var(&o.maxRequests, "n", 1_000_000, "at most this many measured requests per target")
@@ -140,7 +142,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return fmt.Errorf("sign token: %w", err)
 	}
-	tmpls := make([]activityTemplate, o.concurrency)
+	tmpls := make([]activityTemplate, max(o.senders, 1))
 	for i := range tmpls {
 		if tmpls[i], err = newActivityTemplate(ch.serviceURL(), appID, tenantID, i+1); err != nil {
 			return err
