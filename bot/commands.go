@@ -334,13 +334,13 @@ func oneTarget(v Verb, args []string) (Command, error) {
 // braces of the help's {user} if the user copied them.
 func targetWord(w string) string {
 	w = strings.Trim(w, "<>{}")
+	if !strings.HasPrefix(strings.ToLower(w), "mailto:") {
+		return w // a "|" elsewhere is part of what was typed
+	}
 	if i := strings.IndexByte(w, '|'); i >= 0 { // "mailto:a@b|a@b"
-		w = w[i+1:]
+		return w[i+1:]
 	}
-	if strings.HasPrefix(strings.ToLower(w), "mailto:") {
-		w = w[len("mailto:"):]
-	}
-	return w
+	return w[len("mailto:"):]
 }
 
 func parseReset(args []string) (Command, error) {
