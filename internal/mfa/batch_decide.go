@@ -173,10 +173,11 @@ func (s *Service) stopOrGo(ctx context.Context, actor Actor, id string, to Batch
 	if to == BatchCancelled && b.State != BatchPlanned && next.NotifyUsers {
 		// Users reset before the cancel are told, once the ones under way
 		// (which always finish) are done.
+		cancelled := next // the caller gets next; the notices work on their own copy
 		go func() {
 			_ = sleepCtx(context.Background(), cancelNoticeDelay)
-			if _, err := s.noticeBatch(context.WithoutCancel(ctx), &next); err != nil {
-				s.log.Error("incident notices failed", "batch", next.ID, "err", err)
+			if _, err := s.noticeBatch(context.WithoutCancel(ctx), &cancelled); err != nil {
+				s.log.Error("incident notices failed", "batch", cancelled.ID, "err", err)
 			}
 		}()
 	}

@@ -496,3 +496,62 @@ func TestBatchTriesAThrottledUserAgain(t *testing.T) {
 		t.Fatalf("throttled user: %+v (repeat deletes %d)", it, e.dir.RepeatDeletes)
 	}
 }
+
+// bccRecorder is a mfa.BulkMailer that records each mail's recipients.
+type bccRecorder struct {
+	mu    sync.Mutex
+	sends [][]string
+	texts []string
+}
+
+func (m *bccRecorder) SendMail(_ context.Context, from string, to []string, subject, text string) error {
+	return m.SendBcc(context.Background(), from, to, subject, text)
+}
+
+func (m *bccRecorder) SendBcc(_ context.Context, from string, bcc []string, subject, text string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sends = append(m.sends, append([]string(nil), bcc...))
+	m.texts = append(m.texts, text)
+	return nil
+}
+
+func TestBatchTellsTheUsersInGroupsOnce(t *testing.T) {
+	e := newIncidentEnv(t, 150, nil)
+	mail := &bccRecorder{}
+	p := e.svc.Policy()
+	p.MailFrom = "security@contoso.com"
+	e.svc = mfa.NewService(p, mfa.Deps{Directory: e.dir, Store: e.store, Notifier: e.note, Alerter: e.alerts, Clock: e.clock, Mailer: mail})
+	b := e.approveBoth(t, e.planGroup(t))
+	if !b.NotifyUsers {
+		t.Fatal("a batch with a mailbox does not notify")
+	}
+	if _, err := e.svc.RunBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	// 153 users reset: two mails (100 + 53), each user once, in Bcc.
+	seen := map[string]int{}
+	for _, s := range mail.sends {
+		for _, to := range s {
+			seen[to]++
+		}
+	}
+	if len(mail.sends) != 2 || len(mail.sends[0]) != 100 || len(seen) != 153 {
+		t.Fatalf("%d mails, %d users told", len(mail.sends), len(seen))
+	}
+	for to, n := range seen {
+		if n != 1 {
+			t.Errorf("%s told %d times", to, n)
+		}
+	}
+	if strings.Contains(mail.texts[0], "p0001") || !strings.Contains(mail.texts[0], "INC-42") {
+		t.Fatalf("notice text: %s", mail.texts[0])
+	}
+	// Running the completed batch again tells nobody twice.
+	if _, err := e.svc.RunBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if len(mail.sends) != 2 {
+		t.Fatalf("%d mails after a second run", len(mail.sends))
+	}
+}
