@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/mfabot/mfabot/internal/graphfake"
+
+	"github.com/mfabot/mfabot/bench/internal/proc"
 )
 
 // The fake Graph runs in a process of its own (this binary with -role
@@ -96,7 +98,7 @@ func startGraph(ctx context.Context, self, dir string, users int, latency time.D
 	if err != nil || !ok {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		return nil, fmt.Errorf("the fake Graph did not start (%q, %v); its log:\n%s", line, err, tail(log.Name(), 20))
+		return nil, fmt.Errorf("the fake Graph did not start (%q, %v); its log:\n%s", line, err, proc.Tail(log.Name(), 20))
 	}
 	pemBytes, err := os.ReadFile(certPath)
 	if err != nil {

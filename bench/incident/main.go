@@ -34,6 +34,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mfabot/mfabot/bench/internal/proc"
 )
 
 type options struct {
@@ -97,7 +99,7 @@ func bench(ctx context.Context, o options) error {
 		return fmt.Errorf("%w: build it first (go build -o bin/mfabot ./cmd/mfabot, or make bench-incident)", err)
 	}
 	fmt.Printf("bench/incident: %d users × 3 methods, quota %d writes/s (MFABOT_INCIDENT_WRITE_RATE=%d), %s per Graph call, %d workers per replica; %d CPUs (GOMAXPROCS %d), load %s\n",
-		o.users, o.rate, o.rate, o.latency, o.workers, runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAvg())
+		o.users, o.rate, o.rate, o.latency, o.workers, runtime.NumCPU(), runtime.GOMAXPROCS(0), proc.LoadAvg())
 	var results []*result
 	for _, name := range strings.Split(o.scenarios, ",") {
 		var sps []spec

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mfabot/mfabot/bench/internal/proc"
 )
 
 // replica is one `mfabot serve` process.
@@ -28,20 +27,10 @@ type replica struct {
 	hwm int64
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // startReplica starts `mfabot serve` with env and waits until it answers
 // /healthz.
 func startReplica(ctx context.Context, name string, argv []string, env []string, logPath string) (*replica, error) {
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +55,7 @@ func startReplica(ctx context.Context, name string, argv []string, env []string,
 	for {
 		select {
 		case <-r.exited:
-			return nil, fmt.Errorf("%s exited: %v; its log:\n%s", name, r.waitErr, tail(logPath, 20))
+			return nil, fmt.Errorf("%s exited: %v; its log:\n%s", name, r.waitErr, proc.Tail(logPath, 20))
 		case <-ctx.Done():
 			r.kill()
 			return nil, ctx.Err()
@@ -80,7 +69,7 @@ func startReplica(ctx context.Context, name string, argv []string, env []string,
 		}
 		if time.Now().After(deadline) {
 			r.kill()
-			return nil, fmt.Errorf("%s did not answer %s in 60 s; its log:\n%s", name, r.health, tail(logPath, 20))
+			return nil, fmt.Errorf("%s did not answer %s in 60 s; its log:\n%s", name, r.health, proc.Tail(logPath, 20))
 		}
 	}
 }
@@ -100,7 +89,7 @@ func (r *replica) sample() {
 	if !r.alive() {
 		return
 	}
-	if v, err := vmHWM(r.cmd.Process.Pid); err == nil {
+	if v, err := proc.VmHWM(r.cmd.Process.Pid); err == nil {
 		r.hwm = max(r.hwm, v)
 	}
 }
@@ -150,24 +139,6 @@ func cpuOf(ps *os.ProcessState) time.Duration {
 	return ps.UserTime() + ps.SystemTime()
 }
 
-// vmHWM reads a process's peak resident set (VmHWM) in bytes.
-func vmHWM(pid int) (int64, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("VmHWM %q: %w", rest, err)
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc status")
-}
-
 // cliRun is a finished mfabot command.
 type cliRun struct {
 	out     []byte
@@ -194,42 +165,7 @@ func runCLI(ctx context.Context, bin string, env []string, logPath string, args 
 		run.peakRSS = ru.Maxrss << 10
 	}
 	if err != nil {
-		return run, fmt.Errorf("mfabot %s: %v; stdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, tailBytes(out.Bytes(), 20), tail(logPath, 20))
+		return run, fmt.Errorf("mfabot %s: %v; stdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, proc.TailBytes(out.Bytes(), 20), proc.Tail(logPath, 20))
 	}
 	return run, nil
-}
-
-// loadAvg is /proc/loadavg's first three fields.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	return tailBytes(b, n)
-}
-
-func tailBytes(b []byte, n int) string {
-	var lines []string
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		if len(lines) > n {
-			lines = lines[1:]
-		}
-	}
-	return strings.Join(lines, "\n")
 }

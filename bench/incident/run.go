@@ -23,6 +23,8 @@ import (
 	"github.com/mfabot/mfabot/internal/graphfake"
 	"github.com/mfabot/mfabot/internal/mfa"
 	"github.com/mfabot/mfabot/internal/wiring"
+
+	"github.com/mfabot/mfabot/bench/internal/proc"
 )
 
 // The bot's and the Graph app's identity in the run; any GUIDs do.
@@ -129,7 +131,7 @@ var batchIDRe = regexp.MustCompile(`Incident reset:\s+(B-[0-9A-Z]+)`)
 // run makes, approves and measures one incident reset.
 func run(ctx context.Context, o options, sp spec) (*result, error) {
 	res := &result{Name: sp.name, Users: sp.users, Replicas: sp.replicas, Store: "SQLite", Rate: o.rate, Workers: o.workers,
-		Latency: o.latency.String(), LoadBefore: loadAvg()}
+		Latency: o.latency.String(), LoadBefore: proc.LoadAvg()}
 	dir, err := os.MkdirTemp("", "mfabot-bench-incident-")
 	if err != nil {
 		return nil, err
@@ -296,7 +298,7 @@ func run(ctx context.Context, o options, sp spec) (*result, error) {
 		}
 		for _, r := range reps {
 			if !r.alive() && r.name != res.Killed {
-				return nil, fmt.Errorf("%s exited: %v\n%s", r.name, r.waitErr, tail(r.logPath, 20))
+				return nil, fmt.Errorf("%s exited: %v\n%s", r.name, r.waitErr, proc.Tail(r.logPath, 20))
 			}
 		}
 	}
@@ -323,7 +325,7 @@ func run(ctx context.Context, o options, sp spec) (*result, error) {
 		res.ServePeakRSS = append(res.ServePeakRSS, r.peakRSS())
 		res.ServeCPU = append(res.ServeCPU, cpuOf(r.cmd.ProcessState).Round(10*time.Millisecond))
 	}
-	res.LoadAfter = loadAvg()
+	res.LoadAfter = proc.LoadAvg()
 
 	// The export, by the operator CLI.
 	exp, err := runCLI(ctx, o.mfabot, env, filepath.Join(dir, "export.log"), "audit", "export", "--batch", id, "--format", "csv")

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/mfabot/mfabot/bench/internal/proc"
 )
 
 // bench holds what every target's run shares.
@@ -135,18 +137,18 @@ func (b *bench) check(ctx context.Context, client *http.Client, t *target) error
 		return fmt.Errorf("check request: %w", err)
 	}
 	if status != http.StatusOK {
-		return fmt.Errorf("check request answered HTTP %d; log:\n%s", status, tail(t.logPath, 10))
+		return fmt.Errorf("check request answered HTTP %d; log:\n%s", status, proc.Tail(t.logPath, 10))
 	}
 	if got := b.ch.replies.Load() - before; expectsReplies(t.name) && got != 1 {
 		return fmt.Errorf("check request: %d replies reached the connector, want 1 (refused: %d); log:\n%s",
-			got, b.ch.badReplies.Load(), tail(t.logPath, 10))
+			got, b.ch.badReplies.Load(), proc.Tail(t.logPath, 10))
 	}
 	return nil
 }
 
 // start launches the named target on a free loopback port.
 func (b *bench) start(ctx context.Context, name string) (*target, error) {
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mfabot/mfabot/bench/internal/proc"
 )
 
 // target is a bot under load, running as its own process so its memory
@@ -26,16 +26,6 @@ type target struct {
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	waitErr error
-}
-
-// freePort returns a loopback port that was free a moment ago.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // startTarget starts cmd with env added to the environment, its output in
@@ -60,7 +50,7 @@ func startTarget(ctx context.Context, name string, port int, cmd *exec.Cmd, env 
 	}()
 	if err := t.waitHealthy(ctx, 60*time.Second); err != nil {
 		t.stop()
-		return nil, fmt.Errorf("%s did not start: %w; its log:\n%s", name, err, tail(logPath, 20))
+		return nil, fmt.Errorf("%s did not start: %w; its log:\n%s", name, err, proc.Tail(logPath, 20))
 	}
 	return t, nil
 }
@@ -113,22 +103,7 @@ func (t *target) alive() error {
 }
 
 // peakRSS is the process's peak resident set (VmHWM), in bytes.
-func (t *target) peakRSS() (int64, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(t.cmd.Process.Pid) + "/status")
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("VmHWM %q: %w", rest, err)
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc status")
-}
+func (t *target) peakRSS() (int64, error) { return proc.VmHWM(t.cmd.Process.Pid) }
 
 // clockTicks is USER_HZ, the unit of /proc/PID/stat times (100 on Linux).
 const clockTicks = 100
@@ -169,23 +144,4 @@ func parseStatCPU(stat []byte) (time.Duration, error) {
 		return 0, fmt.Errorf("/proc stat times: %w", err)
 	}
 	return time.Duration(u+s) * time.Second / clockTicks, nil
-}
-
-// tail returns the last n lines of a file.
-func tail(path string, n int) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		if len(lines) > n {
-			lines = lines[1:]
-		}
-	}
-	return strings.Join(lines, "\n")
 }
