@@ -74,16 +74,7 @@ func (b *Bot) deliverBatch(ctx context.Context, batch *mfa.Batch, requester bots
 	if err != nil {
 		b.log.Error("the approvers could not be listed; the incident reset reaches nobody by personal chat", "batch", batch.ID, "err", err)
 	}
-	var conv *botframework.ConversationReference
-	if ref, err := b.approvalsRef(ctx); err == nil {
-		conv = &ref
-	} else if mfa.Code(err) != mfa.ENotFound {
-		b.log.Warn("approvals conversation unreadable", "err", err)
-	}
-	mode := b.cfg.Delivery
-	if mode == "" {
-		mode = DeliverBoth
-	}
+	conv, mode := b.approvalTargets(ctx)
 	var reached, unreachable int
 	if mode != DeliverConversation || conv == nil {
 		reached, unreachable = b.postBatchToApprovers(ctx, st, approvers)

@@ -98,22 +98,12 @@ func (b *Messenger) syncBatchCards(ctx context.Context, id string) {
 	if !ok {
 		return
 	}
-	refs, err := b.state.Cards(ctx, id)
-	if err != nil {
-		b.log.Error("card sync: card references unreadable", "batch", id, "err", err)
-		return
-	}
-	var base cards.Card
-	for _, c := range refs {
-		card := base
-		if c.Viewer != "" || base == nil {
-			card = b.batchCardFor(ctx, st, c)
-			if c.Viewer == "" {
-				base = card
-			}
+	b.updateAll(ctx, id, func(c botstate.Card) cards.Card { return b.batchCardFor(ctx, st, c) }, func(c botstate.Card) string {
+		if c.Viewer != "" {
+			return ""
 		}
-		b.updateCard(ctx, id, c, card)
-	}
+		return "base"
+	})
 }
 
 // updateCard replaces a posted card, within the conversation's pace.

@@ -43,16 +43,7 @@ func (b *Bot) deliver(ctx context.Context, r *mfa.Request, act *botframework.Act
 		}
 	}
 	d := mfa.Delivery{Eligible: len(rc.Approvers)}
-	var conv *botframework.ConversationReference
-	if ref, err := b.approvalsRef(ctx); err == nil {
-		conv = &ref
-	} else if mfa.Code(err) != mfa.ENotFound {
-		b.log.Warn("approvals conversation unreadable", "err", err)
-	}
-	mode := b.cfg.Delivery
-	if mode == "" {
-		mode = DeliverBoth
-	}
+	conv, mode := b.approvalTargets(ctx)
 	if mode != DeliverConversation || conv == nil {
 		d.Approvers, d.Unreachable = b.postToApprovers(ctx, &view, rc.Approvers)
 	}
@@ -86,6 +77,22 @@ func (b *Messenger) postToApprovers(ctx context.Context, r *mfa.Request, approve
 	return b.fanOut(approvers, "requests", func(a mfa.User) bool {
 		return b.postToPerson(ctx, r, a, botstate.RoleApprover, card)
 	})
+}
+
+// approvalTargets is where approvers' cards go: the approvals conversation
+// (nil when none was set or it cannot be read) and the delivery setting.
+func (b *Bot) approvalTargets(ctx context.Context) (*botframework.ConversationReference, string) {
+	var conv *botframework.ConversationReference
+	if ref, err := b.approvalsRef(ctx); err == nil {
+		conv = &ref
+	} else if mfa.Code(err) != mfa.ENotFound {
+		b.log.Warn("approvals conversation unreadable", "err", err)
+	}
+	mode := b.cfg.Delivery
+	if mode == "" {
+		mode = DeliverBoth
+	}
+	return conv, mode
 }
 
 // fanOut calls post for each approver, up to mfa.MaxApprovers (the rest

@@ -144,7 +144,7 @@ func TestTwoApproversAtOnceOneExecutionEveryCopyFinal(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resps[i] = h.postHTTP(acts[i])
+			resps[i] = h.postHTTPAtOnce(acts[i])
 		}()
 	}
 	wg.Wait()

@@ -23,6 +23,17 @@ type endpoint struct {
 // waits for the background work the activity started.
 func (h *harness) postHTTP(act *botframework.Activity) *botframework.InvokeResponse {
 	h.t.Helper()
+	resp := h.postHTTPAtOnce(act)
+	h.bot.Wait()
+	return resp
+}
+
+// postHTTPAtOnce is postHTTP without waiting for the bot's background
+// work, for posts made from several goroutines at once (the bot's Wait
+// must not run beside the work it waits for being started); the caller
+// waits after them.
+func (h *harness) postHTTPAtOnce(act *botframework.Activity) *botframework.InvokeResponse {
+	h.t.Helper()
 	h.endpoint.once.Do(func() {
 		v := botframework.NewValidator(h.ch.ValidatorConfig())
 		auth := server.AuthFunc(func(ctx context.Context, hdr string, act *botframework.Activity) error {
@@ -37,7 +48,6 @@ func (h *harness) postHTTP(act *botframework.Activity) *botframework.InvokeRespo
 	if err != nil || status != 200 {
 		h.t.Fatalf("POST %s %q: %d %v %s", act.Type, act.Text, status, err, body)
 	}
-	h.bot.Wait()
 	if act.Type != botframework.TypeInvoke {
 		return nil
 	}

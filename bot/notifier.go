@@ -158,24 +158,40 @@ func (b *Messenger) syncCards(ctx context.Context, id string) {
 	if !ok {
 		return
 	}
-	refs, err := b.state.Cards(ctx, id)
-	if err != nil {
-		b.log.Error("card sync: card references unreadable", "request", id, "err", err)
-		return
-	}
-	var base cards.Card
-	for _, c := range refs {
-		var card cards.Card
+	b.updateAll(ctx, id, func(c botstate.Card) cards.Card {
+		if c.Kind == kindConfirm {
+			return cards.Confirm(r, "", "")
+		}
+		return b.cardFor(ctx, r, c)
+	}, func(c botstate.Card) string {
 		switch {
 		case c.Kind == kindConfirm:
-			card = cards.Confirm(r, "", "")
+			return kindConfirm
 		case c.Viewer != "":
-			card = b.cardFor(ctx, r, c)
-		default:
-			if base == nil {
-				base = b.cardFor(ctx, r, c)
+			return ""
+		}
+		return "base"
+	})
+}
+
+// updateAll updates every posted card of a request or incident reset id:
+// render draws a card for its reference; cards whose share key is the same
+// (not "") show one rendering, drawn once.
+func (b *Messenger) updateAll(ctx context.Context, id string, render func(botstate.Card) cards.Card, share func(botstate.Card) string) {
+	refs, err := b.state.Cards(ctx, id)
+	if err != nil {
+		b.log.Error("card sync: card references unreadable", "id", id, "err", err)
+		return
+	}
+	drawn := map[string]cards.Card{}
+	for _, c := range refs {
+		k := share(c)
+		card, ok := drawn[k]
+		if k == "" || !ok {
+			card = render(c)
+			if k != "" {
+				drawn[k] = card
 			}
-			card = base
 		}
 		b.updateCard(ctx, id, c, card)
 	}

@@ -221,8 +221,10 @@ func (p *planner) run(ctx context.Context, in BatchInput) error {
 	close(work)
 	wg.Wait()
 	if err == nil {
-		err = p.flush(ctx)
+		p.flush(ctx)
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if err == nil {
 		err = p.err
 	}
@@ -355,7 +357,8 @@ func (p *planner) add(ctx context.Context, it BatchItem) {
 	}
 }
 
-func (p *planner) flush(ctx context.Context) error {
+// flush stores the last, partial chunk.
+func (p *planner) flush(ctx context.Context) {
 	p.mu.Lock()
 	rest := p.chunk
 	p.chunk = nil
@@ -363,7 +366,6 @@ func (p *planner) flush(ctx context.Context) error {
 	if len(rest) > 0 && !p.dry {
 		p.store(ctx, rest)
 	}
-	return nil
 }
 
 func (p *planner) store(ctx context.Context, items []BatchItem) {
